@@ -1,0 +1,81 @@
+/*
+ * Key pairs and self-signed X.509 certificates for the JWT bearer flow, made in process: Node's crypto makes the
+ * RSA key (fast, native), node-forge builds and signs the certificate. No openssl binary is needed.
+ */
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+
+export type KeyAndCertificate = {
+  /** PKCS#8 PEM private key. */
+  privateKeyPem: string;
+  /** PEM X.509 certificate. */
+  certificatePem: string;
+  notBefore: Date;
+  notAfter: Date;
+};
+
+export type CertificateOptions = {
+  /** Common name of the subject and issuer. */
+  commonName: string;
+  /** Validity in days from now. */
+  days: number;
+  /** RSA modulus length; Salesforce accepts 2048 and 4096. */
+  bits?: number;
+};
+
+/** Makes an RSA private key and a self-signed SHA-256 certificate for it. */
+export function generateKeyAndCertificate(options: CertificateOptions): KeyAndCertificate {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: options.bits ?? 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
+  // A positive serial number: clear the top bit of the first byte.
+  const serial = randomBytes(16);
+  serial[0] &= 0x7f;
+  cert.serialNumber = serial.toString('hex');
+  const notBefore = new Date(Date.now() - 60_000);
+  notBefore.setMilliseconds(0);
+  const notAfter = new Date(notBefore.getTime() + options.days * 86_400_000);
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  const attrs = [{ name: 'commonName', value: options.commonName }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
+  return { privateKeyPem: privateKey, certificatePem: forge.pki.certificateToPem(cert), notBefore, notAfter };
+}
+
+export type CertificateInfo = {
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  fingerprint256: string;
+};
+
+/**
+ * Reads a PEM certificate. Throws when the text is not exactly one parseable PEM certificate.
+ * Returns the certificate normalized to one PEM block with a trailing newline.
+ */
+export function parseCertificatePem(pem: string): { pem: string; info: CertificateInfo } {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!blocks || blocks.length === 0) {
+    throw new Error('no PEM certificate block (-----BEGIN CERTIFICATE-----) found');
+  }
+  const cert = new X509Certificate(blocks[0]);
+  return {
+    pem: `${blocks[0].trim()}\n`,
+    info: {
+      subject: cert.subject,
+      notBefore: new Date(cert.validFrom),
+      notAfter: new Date(cert.validTo),
+      fingerprint256: cert.fingerprint256,
+    },
+  };
+}
