@@ -1,0 +1,24 @@
+import { SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { createFlags } from '../../shared/createFlags.js';
+import type { CreateAppResult } from '../../shared/appCreator.js';
+import { runCreate } from '../../shared/createCommandRunner.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.create');
+
+export type ConnectedAppCreateResult = CreateAppResult;
+
+export default class ConnectedAppCreate extends SfCommand<ConnectedAppCreateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  // Salesforce says a new connected app can take up to 10 minutes to go live.
+  public static readonly flags = createFlags(10);
+
+  public async run(): Promise<ConnectedAppCreateResult> {
+    const { flags } = await this.parse(ConnectedAppCreate);
+    return runCreate(this, 'ConnectedApp', flags, this.argv);
+  }
+}

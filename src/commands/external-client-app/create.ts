@@ -1,0 +1,24 @@
+import { SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { createFlags } from '../../shared/createFlags.js';
+import type { CreateAppResult } from '../../shared/appCreator.js';
+import { runCreate } from '../../shared/createCommandRunner.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'external-client-app.create');
+
+export type ExternalClientAppCreateResult = CreateAppResult;
+
+export default class ExternalClientAppCreate extends SfCommand<ExternalClientAppCreateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  // Salesforce distributes External Client App settings globally within 15 minutes.
+  public static readonly flags = createFlags(15);
+
+  public async run(): Promise<ExternalClientAppCreateResult> {
+    const { flags } = await this.parse(ExternalClientAppCreate);
+    return runCreate(this, 'ExternalClientApplication', flags, this.argv);
+  }
+}

@@ -1,0 +1,85 @@
+/*
+ * What differs between the two kinds of OAuth app, in one place: which metadata carries the app, how it is
+ * deployed, and where the org keeps the consumer key.
+ */
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
+import { buildConnectedApp } from './connectedAppMetadata.js';
+import { buildExternalClientApp, globalOauthSettingsName } from './externalClientAppMetadata.js';
+import { readComponent } from './metadataDeploy.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-kinds');
+
+export type AppKindInfo = {
+  kind: AppKind;
+  /** Metadata type whose fullName is the app's API name. */
+  headerType: string;
+  /** "connected app" / "External Client App", for messages. */
+  article: string;
+  deployMethod: 'createMetadata' | 'deploy';
+  build(definition: OAuthAppDefinition): MetadataComponent[];
+  readConsumerKey(
+    conn: Connection,
+    definition: OAuthAppDefinition,
+    warn: (message: string) => void
+  ): Promise<string | undefined>;
+};
+
+const pick = (record: Record<string, unknown> | undefined, ...path: string[]): unknown =>
+  path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), record);
+
+const connectedApp: AppKindInfo = {
+  kind: 'ConnectedApp',
+  headerType: 'ConnectedApp',
+  article: messages.getMessage('kind.ConnectedApp'),
+  // One component: createMetadata is one synchronous request.
+  deployMethod: 'createMetadata',
+  build: (definition) => [buildConnectedApp(definition)],
+  async readConsumerKey(conn, definition) {
+    const record = await readComponent(conn, 'ConnectedApp', definition.name);
+    const key = pick(record, 'oauthConfig', 'consumerKey');
+    return typeof key === 'string' && key.length > 0 ? key : undefined;
+  },
+};
+
+type CredentialsCollection = { consumers?: Array<{ id?: string; key?: string; name?: string }> };
+
+const externalClientApp: AppKindInfo = {
+  kind: 'ExternalClientApplication',
+  headerType: 'ExternalClientApplication',
+  article: messages.getMessage('kind.ExternalClientApplication'),
+  // Several components that reference each other: one zip deploy, so the org sees them together.
+  deployMethod: 'deploy',
+  build: (definition) => buildExternalClientApp(definition),
+  async readConsumerKey(conn, definition, warn) {
+    // The global OAuth settings carry the key; reading them needs a permission many admins lack, so the Connect
+    // REST credentials resource is the fallback.
+    try {
+      const record = await readComponent(conn, 'ExtlClntAppGlobalOauthSettings', globalOauthSettingsName(definition.name));
+      const key = pick(record, 'consumerKey');
+      if (typeof key === 'string' && key.length > 0) return key;
+    } catch (error) {
+      warn(messages.getMessage('warning.GlobalOauthUnreadable', [error instanceof Error ? error.message : String(error)]));
+    }
+    try {
+      const apps = await conn.query<{ Id: string }>(
+        `SELECT Id FROM ExternalClientApplication WHERE DeveloperName = '${definition.name}'`
+      );
+      const appId = apps.records[0]?.Id;
+      if (!appId) return undefined;
+      const credentials = await conn.request<CredentialsCollection>(
+        `/services/data/v${conn.getApiVersion()}/apps/oauth/credentials/${appId}`
+      );
+      return credentials.consumers?.[0]?.key;
+    } catch (error) {
+      warn(messages.getMessage('warning.CredentialsUnreadable', [error instanceof Error ? error.message : String(error)]));
+      return undefined;
+    }
+  },
+};
+
+export function appKindInfo(kind: AppKind): AppKindInfo {
+  return kind === 'ConnectedApp' ? connectedApp : externalClientApp;
+}

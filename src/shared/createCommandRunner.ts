@@ -1,0 +1,170 @@
+/*
+ * What both create commands do with their parsed flags: map them to the creator's input, show progress the way sf
+ * commands do (quiet under --json), and print the human summary.
+ */
+import { Messages, type Org } from '@salesforce/core';
+import type { SfCommand } from '@salesforce/sf-plugins-core';
+import type { AppKind } from './appModel.js';
+import { createApp, type CreateAppFlags, type CreateAppResult, type CreateProgress } from './appCreator.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
+
+export type ParsedCreateFlags = {
+  'target-org': Org;
+  'api-version'?: string;
+  name: string;
+  label?: string;
+  description?: string;
+  'contact-email'?: string;
+  'callback-url'?: string[];
+  scopes?: string[];
+  profile?: string[];
+  'permission-set'?: string[];
+  'refresh-token-policy'?: string;
+  'session-timeout'?: number;
+  'certificate-file'?: string;
+  'jwt-key-file'?: string;
+  'no-certificate'?: boolean;
+  'certificate-days': number;
+  'output-dir'?: string;
+  'secret-file'?: string;
+  'show-secret'?: boolean;
+  overwrite?: boolean;
+  login?: 'jwt' | 'web';
+  username?: string;
+  'instance-url'?: URL;
+  alias?: string;
+  'set-default'?: boolean;
+  'set-default-dev-hub'?: boolean;
+  wait: { minutes: number };
+};
+
+export function toCreateAppFlags(flags: ParsedCreateFlags): CreateAppFlags {
+  return {
+    name: flags.name,
+    label: flags.label,
+    description: flags.description,
+    contactEmail: flags['contact-email'],
+    callbackUrls: flags['callback-url'],
+    scopes: flags.scopes,
+    profiles: flags.profile,
+    permissionSets: flags['permission-set'],
+    refreshTokenPolicy: flags['refresh-token-policy'],
+    sessionTimeoutMinutes: flags['session-timeout'],
+    certificateFile: flags['certificate-file'],
+    jwtKeyFile: flags['jwt-key-file'],
+    noCertificate: flags['no-certificate'],
+    certificateDays: flags['certificate-days'],
+    outputDir: flags['output-dir'],
+    secretFile: flags['secret-file'],
+    showSecret: flags['show-secret'],
+    overwrite: flags.overwrite,
+    login: flags.login,
+    username: flags.username,
+    instanceUrl: flags['instance-url']?.href.replace(/\/$/, ''),
+    alias: flags.alias,
+    setDefault: flags['set-default'],
+    setDefaultDevHub: flags['set-default-dev-hub'],
+    waitMinutes: flags.wait.minutes,
+  };
+}
+
+export async function runCreate(
+  command: SfCommand<CreateAppResult>,
+  kind: AppKind,
+  flags: ParsedCreateFlags,
+  argv: string[]
+): Promise<CreateAppResult> {
+  const org = flags['target-org'];
+  const conn = org.getConnection(flags['api-version']);
+  const json = command.jsonEnabled();
+  const stages = ['prepare', 'write', 'deploy', 'consumerKey', 'login'] as const;
+  const { MultiStageOutput } = await import('@oclif/multi-stage-output');
+  const mso = new MultiStageOutput<Record<string, unknown>>({
+    jsonEnabled: json,
+    stages: stages.filter((s) => s !== 'login' || flags.login).map((s) => messages.getMessage(`stage.${s}`)),
+    title: `${kind === 'ConnectedApp' ? 'Connected app' : 'External Client App'} ${flags.name}`,
+    showElapsedTime: true,
+  });
+  const progress: CreateProgress = {
+    stage: (name) => mso.goto(messages.getMessage(`stage.${name}`)),
+    info: (message) => {
+      if (!json) mso.updateData({ status: message });
+    },
+    warn: (message) => command.warn(message),
+  };
+  let result: CreateAppResult;
+  try {
+    result = await createApp(
+      toCreateAppFlags(flags),
+      {
+        kind,
+        conn,
+        orgUsername: org.getUsername() ?? '',
+        orgInstanceUrl: conn.instanceUrl.replace(/\/$/, ''),
+        apiVersion: conn.getApiVersion(),
+        cwd: process.cwd(),
+        argv: argv.filter((arg) => arg !== '--json'),
+      },
+      progress
+    );
+  } catch (error) {
+    mso.error();
+    throw error;
+  }
+  mso.stop();
+  printSummary(command, result);
+  return result;
+}
+
+function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResult): void {
+  const rows: Array<{ key: string; value: string }> = [
+    { key: messages.getMessage('label.name'), value: result.name },
+    { key: messages.getMessage('label.consumerKey'), value: result.consumerKey },
+    { key: messages.getMessage('label.callbackUrls'), value: result.callbackUrls.join('\n') },
+    { key: messages.getMessage('label.scopes'), value: result.scopes.join(' ') },
+    {
+      key: messages.getMessage('label.permittedUsers'),
+      value: [result.permittedUsers, ...result.profiles.map((p) => `profile: ${p}`), ...result.permissionSets.map((p) => `permission set: ${p}`)].join('\n'),
+    },
+    { key: messages.getMessage('label.refreshToken'), value: result.refreshTokenPolicy },
+    {
+      key: messages.getMessage('label.sessionTimeout'),
+      value: result.sessionTimeoutMinutes ? `${result.sessionTimeoutMinutes} minutes` : '-',
+    },
+    { key: messages.getMessage('label.privateKey'), value: result.privateKeyPath ?? '-' },
+    {
+      key: messages.getMessage('label.certificate'),
+      value: result.certificatePath
+        ? `${result.certificatePath}${result.certificateExpires ? ` (expires ${result.certificateExpires.slice(0, 10)})` : ''}`
+        : '-',
+    },
+    { key: messages.getMessage('label.metadata'), value: result.metadataPaths.join('\n') || '-' },
+    {
+      key: messages.getMessage('label.deploy'),
+      value: `${result.deploy.method}${result.deploy.id ? ` ${result.deploy.id}` : ''} (${result.deploy.requests} requests)`,
+    },
+  ];
+  command.styledHeader(
+    messages.getMessage('info.created', [
+      result.kind === 'ConnectedApp' ? 'Connected app' : 'External Client App',
+      result.name,
+      result.login ? 'the org and logged in' : 'the org',
+    ])
+  );
+  command.styledObject(Object.fromEntries(rows.map((row) => [row.key, row.value])));
+  if (result.login) {
+    command.logSuccess(
+      messages.getMessage('info.loggedIn', [
+        result.login.username,
+        result.login.orgId,
+        result.login.alias ? ` as ${result.login.alias}` : '',
+      ])
+    );
+  } else {
+    command.log('');
+    command.log(messages.getMessage(result.loginCommand.includes(' jwt ') ? 'info.nextCommand' : 'info.nextCommandWeb'));
+    command.log(`  ${result.loginCommand}`);
+  }
+}

@@ -1,0 +1,217 @@
+/*
+ * Authorizing an org with a newly made app, exactly as `sf org login jwt` / `sf org login web --client-id` do it
+ * (same @salesforce/core classes, same auth files, aliases and defaults), with one addition: a new app takes minutes
+ * to go live, so errors that mean "not propagated yet" are waited out, while errors that waiting cannot fix end the
+ * chain at once.
+ */
+import { AuthInfo, AuthRemover, SfError, WebOAuthServer } from '@salesforce/core';
+
+export type LoginFailureKind = 'transient' | 'permanent';
+
+export type LoginFailureCause =
+  | 'notLiveYet'
+  | 'ecaNotInstalledYet'
+  | 'userNotApprovedYet'
+  | 'userNotPreAuthorized'
+  | 'badSignature'
+  | 'wrongAudience'
+  | 'missingRefreshTokenScope'
+  | 'invalidClientCredentials'
+  | 'unknown';
+
+export type ClassifiedLoginError = { kind: LoginFailureKind; cause: LoginFailureCause; message: string };
+
+/**
+ * Sorts a token-endpoint failure into "wait" or "stop". `preAuthorized` says whether the plugin itself made sure the
+ * user's profile or permission set is pre-authorized on the app: only then does "user hasn't approved this consumer"
+ * mean the org has not caught up yet.
+ */
+export function classifyLoginError(message: string, preAuthorized: boolean): ClassifiedLoginError {
+  const text = message.toLowerCase();
+  const has = (needle: string): boolean => text.includes(needle);
+  // Causes no amount of waiting fixes come first: core joins the errors of every login/audience pair it tried.
+  if (has('invalid assertion') || has('invalid signature')) return { kind: 'permanent', cause: 'badSignature', message };
+  if (has('not admin approved')) return { kind: 'permanent', cause: 'userNotPreAuthorized', message };
+  if (has('refresh_token scope is required')) return { kind: 'permanent', cause: 'missingRefreshTokenScope', message };
+  if (has('invalid client credentials')) return { kind: 'permanent', cause: 'invalidClientCredentials', message };
+  if (has("user hasn't approved this consumer") || has('user has not approved this consumer')) {
+    return preAuthorized
+      ? { kind: 'transient', cause: 'userNotApprovedYet', message }
+      : { kind: 'permanent', cause: 'userNotPreAuthorized', message };
+  }
+  if (has('external client app is not installed')) return { kind: 'transient', cause: 'ecaNotInstalledYet', message };
+  if (has('client identifier invalid') || has('invalid_client_id')) {
+    return { kind: 'transient', cause: 'notLiveYet', message };
+  }
+  if (has('audience is invalid') || has('audience validation failed')) {
+    return { kind: 'permanent', cause: 'wrongAudience', message };
+  }
+  return { kind: 'permanent', cause: 'unknown', message };
+}
+
+export type LoginOptions = {
+  clientId: string;
+  username: string;
+  loginUrl: string;
+  alias?: string;
+  setDefault?: boolean;
+  setDefaultDevHub?: boolean;
+  /** How long transient errors are waited out, in ms. */
+  waitMs: number;
+  /** Whether the plugin pre-authorized this user on the app (decides how "user hasn't approved" is read). */
+  preAuthorized: boolean;
+  /** Told before each retry. */
+  onWait?: (info: { attempt: number; cause: LoginFailureCause; retryInMs: number; elapsedMs: number }) => void;
+  /** For tests: how the chain sleeps. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Backoff bounds in ms. */
+  firstDelayMs?: number;
+  maxDelayMs?: number;
+};
+
+export type LoginResult = {
+  method: 'jwt' | 'web';
+  username: string;
+  orgId: string;
+  instanceUrl: string;
+  loginUrl: string;
+  alias?: string;
+  attempts: number;
+  waitedMs: number;
+};
+
+export class LoginChainError extends SfError {
+  public constructor(public readonly classified: ClassifiedLoginError, public readonly attempts: number) {
+    super(classified.message, 'LoginChainError');
+  }
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `attempt` while it fails with a transient error, with exponential backoff, until waitMs has passed. */
+export async function withPropagationRetry<T>(
+  attempt: () => Promise<T>,
+  options: Pick<LoginOptions, 'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'firstDelayMs' | 'maxDelayMs'>
+): Promise<{ value: T; attempts: number; waitedMs: number }> {
+  const sleep = options.sleep ?? defaultSleep;
+  const started = Date.now();
+  let delay = options.firstDelayMs ?? 2000;
+  const maxDelay = options.maxDelayMs ?? 30_000;
+  for (let attempts = 1; ; attempts++) {
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      const value = await attempt();
+      return { value, attempts, waitedMs: Date.now() - started };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const classified = classifyLoginError(message, options.preAuthorized);
+      const elapsedMs = Date.now() - started;
+      if (classified.kind === 'permanent' || elapsedMs + delay > options.waitMs) {
+        throw new LoginChainError(classified, attempts);
+      }
+      options.onWait?.({ attempt: attempts, cause: classified.cause, retryInMs: delay, elapsedMs });
+      // eslint-disable-next-line no-await-in-loop
+      await sleep(delay);
+      delay = Math.min(maxDelay, Math.round(delay * 1.6));
+    }
+  }
+}
+
+async function saveAndApplySettings(authInfo: AuthInfo, options: LoginOptions): Promise<void> {
+  await authInfo.handleAliasAndDefaultSettings({
+    alias: options.alias,
+    setDefault: options.setDefault ?? false,
+    setDefaultDevHub: options.setDefaultDevHub ?? false,
+  });
+  const fields = authInfo.getFields(true);
+  await AuthInfo.identifyPossibleScratchOrgs(fields, authInfo);
+}
+
+/** `sf org login jwt`, with waiting for the app to go live. */
+export async function loginWithJwt(options: LoginOptions & { privateKeyFile: string }): Promise<LoginResult> {
+  const oauth2Options = { clientId: options.clientId, privateKeyFile: options.privateKeyFile, loginUrl: options.loginUrl };
+  const create = async (): Promise<AuthInfo> => {
+    try {
+      return await AuthInfo.create({ username: options.username, oauth2Options });
+    } catch (error) {
+      // Same as the official command: an existing auth file for this username is replaced.
+      if (error instanceof Error && error.name === 'AuthInfoOverwriteError') {
+        await (await AuthRemover.create()).removeAuth(options.username);
+        return AuthInfo.create({ username: options.username, oauth2Options });
+      }
+      throw error;
+    }
+  };
+  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(create, options);
+  await authInfo.save();
+  await saveAndApplySettings(authInfo, options);
+  const fields = authInfo.getFields(true);
+  return {
+    method: 'jwt',
+    username: fields.username ?? options.username,
+    orgId: fields.orgId ?? '',
+    instanceUrl: fields.instanceUrl ?? options.loginUrl,
+    loginUrl: options.loginUrl,
+    alias: options.alias,
+    attempts,
+    waitedMs,
+  };
+}
+
+/**
+ * Asks the token endpoint whether it knows the client id yet, without a browser: an authorization-code exchange with
+ * a dummy code fails with "client identifier invalid" while the app has not propagated, and with another error
+ * (invalid code, invalid secret) once it has.
+ */
+export async function probeClientLive(loginUrl: string, clientId: string, redirectUri: string): Promise<void> {
+  const body = new URLSearchParams({
+    // eslint-disable-next-line camelcase
+    grant_type: 'authorization_code',
+    code: 'probe-not-a-real-code',
+    // eslint-disable-next-line camelcase
+    client_id: clientId,
+    // eslint-disable-next-line camelcase
+    redirect_uri: redirectUri,
+  });
+  const response = await fetch(new URL('/services/oauth2/token', loginUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  const text = await response.text();
+  const transient = classifyLoginError(text, true);
+  if (transient.kind === 'transient') {
+    throw new Error(text);
+  }
+}
+
+/** Opens the browser at a URL (the `open` package, as `sf org login web` uses; it honours $BROWSER). */
+export type BrowserOpener = (url: string) => Promise<void>;
+
+/** `sf org login web --client-id`, after waiting until the org knows the app. */
+export async function loginWithWeb(
+  options: LoginOptions & { clientSecret?: string; redirectUri: string; openBrowser: BrowserOpener }
+): Promise<LoginResult> {
+  const { attempts, waitedMs } = await withPropagationRetry(
+    () => probeClientLive(options.loginUrl, options.clientId, options.redirectUri),
+    options
+  );
+  const server = await WebOAuthServer.create({
+    oauthConfig: { loginUrl: options.loginUrl, clientId: options.clientId, clientSecret: options.clientSecret ?? '' },
+  });
+  await server.start();
+  await options.openBrowser(server.getAuthorizationUrl());
+  const authInfo = await server.authorizeAndSave();
+  await saveAndApplySettings(authInfo, options);
+  const fields = authInfo.getFields(true);
+  return {
+    method: 'web',
+    username: fields.username ?? options.username,
+    orgId: fields.orgId ?? '',
+    instanceUrl: fields.instanceUrl ?? options.loginUrl,
+    loginUrl: options.loginUrl,
+    alias: options.alias,
+    attempts,
+    waitedMs,
+  };
+}

@@ -1,0 +1,64 @@
+/*
+ * What the plugin asks the org before it writes or deploys anything: who the target user is, which profiles and
+ * permission sets exist, and whether a user is covered by an app's pre-authorization.
+ */
+import type { Connection } from '@salesforce/core';
+
+export type OrgUser = {
+  id: string;
+  username: string;
+  email?: string;
+  profileName?: string;
+  permissionSets: string[];
+};
+
+const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+type UserRecord = { Id: string; Username: string; Email?: string; Profile?: { Name?: string } | null };
+type AssignmentRecord = { PermissionSet?: { Name?: string } | null };
+
+/** Looks a user up by username, with the profile and the permission sets assigned to them. */
+export async function findUser(conn: Connection, username: string): Promise<OrgUser | undefined> {
+  const users = await conn.query<UserRecord>(
+    `SELECT Id, Username, Email, Profile.Name FROM User WHERE Username = ${soqlString(username)}`
+  );
+  const record = users.records[0];
+  if (!record) return undefined;
+  const assignments = await conn.query<AssignmentRecord>(
+    `SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = ${soqlString(record.Id)}`
+  );
+  return {
+    id: record.Id,
+    username: record.Username,
+    email: record.Email,
+    profileName: record.Profile?.Name ?? undefined,
+    permissionSets: assignments.records
+      .map((assignment) => assignment.PermissionSet?.Name)
+      .filter((name): name is string => typeof name === 'string'),
+  };
+}
+
+/** Returns the names from the list that the org does not have (compared case-insensitively, as Salesforce does). */
+export async function findMissing(
+  conn: Connection,
+  object: 'Profile' | 'PermissionSet',
+  names: string[]
+): Promise<string[]> {
+  if (names.length === 0) return [];
+  const result = await conn.query<{ Name: string }>(
+    `SELECT Name FROM ${object} WHERE Name IN (${names.map(soqlString).join(', ')})`
+  );
+  const found = new Set(result.records.map((r) => r.Name.toLowerCase()));
+  return names.filter((name) => !found.has(name.toLowerCase()));
+}
+
+/** True when the user's profile or one of their permission sets is among the pre-authorized ones. */
+export function isPreAuthorized(user: OrgUser, profiles: string[], permissionSets: string[]): boolean {
+  const lower = (values: string[]): Set<string> => new Set(values.map((v) => v.toLowerCase()));
+  const profileSet = lower(profiles);
+  const permissionSetSet = lower(permissionSets);
+  return (
+    (user.profileName !== undefined && profileSet.has(user.profileName.toLowerCase())) ||
+    user.permissionSets.some((name) => permissionSetSet.has(name.toLowerCase()))
+  );
+}
