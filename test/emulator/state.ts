@@ -1,0 +1,388 @@
+/*
+ * The emulated org: its identity, users, profiles, permission sets, OAuth sessions, refresh tokens and authorization
+ * codes, and org-level settings. Persistable to JSON together with the metadata store.
+ *
+ * The metadata store is typed structurally (AppStore) so this module does not depend on metadataStore.ts; server.ts
+ * hands in the real MetadataStore and a function that restores one from JSON.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { EmulatedOAuthApp, EmulatedUser, LiveAppLookup } from './types.js';
+
+/** Who exists in the org, as the metadata store needs to know when it validates profile and user references. */
+export type OrgDirectory = {
+  profileExists(name: string): boolean;
+  permissionSetExists(name: string): boolean;
+  userExists(username: string): boolean;
+};
+
+export type StoreSettingsLike = { liveDelayMs: number; allowConnectedAppCreation: boolean };
+
+export type AppSummary = { app: EmulatedOAuthApp; id: string; createdDate: string; lastModifiedDate: string; live: boolean };
+
+/** The part of MetadataStore the HTTP side uses. */
+export type AppStore = {
+  settings: StoreSettingsLike;
+  lookupApp(consumerKey: string): LiveAppLookup;
+  allApps(): AppSummary[];
+  read(type: string, fullName: string): Record<string, unknown> | undefined;
+  seed(type: string, fullName: string, content: Record<string, unknown>, options?: { live?: boolean }): void;
+  toJSON(): unknown;
+};
+
+export type StoreRestorer<S extends AppStore> = (json: unknown, directory: OrgDirectory, settings: StoreSettingsLike) => S;
+
+export type OrgInfo = {
+  id: string;
+  name: string;
+  instanceName: string;
+  organizationType: string;
+  isSandbox: boolean;
+  namespacePrefix: string | null;
+  createdDate: string;
+};
+
+export type Profile = { id: string; name: string; userType: string; description: string };
+export type PermissionSet = { id: string; name: string; label: string; description: string };
+
+export type StoredUser = EmulatedUser & {
+  createdDate: string;
+  /** Alias shown in Setup; 8 characters at most. */
+  alias: string;
+};
+
+export type OrgSettings = {
+  /** Setup > External Client App Settings > "Allow creation of connected apps". Off since Spring '26. */
+  allowConnectedAppCreation: boolean;
+  /** External Client App Settings > "Allow access to External Client App consumer secrets via REST API". */
+  ecaSecretRestAccess: boolean;
+  /** Dev Hub enabled: the CLI's ScratchOrgInfo probe succeeds only then. */
+  isDevHub: boolean;
+};
+
+export type Session = {
+  accessToken: string;
+  userId: string;
+  clientId: string;
+  scope: string;
+  issuedAt: number;
+};
+
+export type RefreshTokenRecord = { token: string; userId: string; clientId: string; scope: string; issuedAt: number };
+
+export type AuthorizationCode = {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  userId: string;
+  scope: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  expiresAt: number;
+};
+
+/** System permissions the emulator models; only the ones the REST side checks. */
+export type UserPermission = 'ViewClientSecret' | 'ExternalClientAppDeveloper' | 'ApiEnabled';
+
+const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Salesforce's case-safe 18-character form of a 15-character id: one checksum character per 5-character chunk. */
+export function toId18(id15: string): string {
+  if (id15.length !== 15) throw new Error(`not a 15-character id: ${id15}`);
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15[chunk * 5 + i];
+      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
+    }
+    suffix += CHECKSUM_ALPHABET[bits];
+  }
+  return id15 + suffix;
+}
+
+/** Makes ids with real key prefixes (00D org, 005 user, 00e profile, 0PS permission set, ...). */
+export class IdFactory {
+  public constructor(private counter = 0, private readonly pod = '5g') {}
+
+  public get next(): number {
+    return this.counter;
+  }
+
+  public id18(keyPrefix: string): string {
+    this.counter += 1;
+    let n = this.counter;
+    let body = '';
+    for (let i = 0; i < 9; i++) {
+      body = BASE62[n % 62] + body;
+      n = Math.floor(n / 62);
+    }
+    return toId18(`${keyPrefix}${this.pod}0${body}`);
+  }
+}
+
+function b64Token(bytes: number): string {
+  // Real tokens are base64-like with '.' and '_' in them; base64url with '-' mapped to '.' looks the same.
+  return randomBytes(bytes).toString('base64url').replace(/-/g, '.');
+}
+
+export type OrgStateJson = {
+  version: 1;
+  idCounter: number;
+  org: OrgInfo;
+  settings: OrgSettings;
+  profiles: Profile[];
+  permissionSets: PermissionSet[];
+  users: StoredUser[];
+  sessions: Session[];
+  refreshTokens: RefreshTokenRecord[];
+  authorizationCodes: AuthorizationCode[];
+  bootstrap?: { clientId: string; appName: string };
+  store?: unknown;
+};
+
+export type OrgStateOptions = { orgName?: string; settings?: Partial<OrgSettings>; now?: () => number };
+
+export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
+  public org: OrgInfo;
+  public settings: OrgSettings;
+  public profiles: Profile[] = [];
+  public permissionSets: PermissionSet[] = [];
+  public users: StoredUser[] = [];
+  public readonly sessions = new Map<string, Session>();
+  public readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  public readonly authorizationCodes = new Map<string, AuthorizationCode>();
+  /** The connected app the emulator seeds so `sf org login jwt` works at once. */
+  public bootstrap?: { clientId: string; appName: string };
+  public readonly ids: IdFactory;
+  public readonly now: () => number;
+  private storeRef?: S;
+
+  public constructor(options: OrgStateOptions = {}, restoredIdCounter?: number) {
+    this.now = options.now ?? Date.now;
+    this.ids = new IdFactory(restoredIdCounter ?? 0);
+    const created = new Date(this.now()).toISOString();
+    this.org = {
+      id: this.ids.id18('00D'),
+      name: options.orgName ?? 'OAuth Apps Emulator',
+      instanceName: 'EMU1',
+      organizationType: 'Developer Edition',
+      isSandbox: false,
+      namespacePrefix: null,
+      createdDate: created,
+    };
+    this.settings = {
+      allowConnectedAppCreation: false,
+      ecaSecretRestAccess: true,
+      isDevHub: true,
+      ...options.settings,
+    };
+    if (restoredIdCounter !== undefined) return;
+    for (const [name, userType, description] of [
+      ['System Administrator', 'Standard', 'Full access'],
+      ['Standard User', 'Standard', 'Standard user'],
+      ['Minimum Access - Salesforce', 'Standard', 'Minimum access'],
+      ['Minimum Access - API Only Integrations', 'Standard', 'API only integration user'],
+      ['Read Only', 'Standard', 'Read only'],
+    ]) {
+      this.profiles.push({ id: this.ids.id18('00e'), name, userType, description });
+    }
+    for (const [name, label] of [
+      ['CLI_Access', 'CLI Access'],
+      ['Integration_Access', 'Integration Access'],
+      ['Deploy_Metadata', 'Deploy Metadata'],
+    ]) {
+      this.permissionSets.push({ id: this.ids.id18('0PS'), name, label, description: label });
+    }
+    this.addUser({ username: 'admin@oauthapps.emulator.org', firstName: 'Ada', lastName: 'Admin', profileName: 'System Administrator', permissionSets: [] });
+    this.addUser({ username: 'standard@oauthapps.emulator.org', firstName: 'Sam', lastName: 'Standard', profileName: 'Standard User', permissionSets: [] });
+    this.addUser({
+      username: 'integration@oauthapps.emulator.org',
+      firstName: 'Integration',
+      lastName: 'User',
+      profileName: 'Minimum Access - API Only Integrations',
+      permissionSets: ['CLI_Access'],
+    });
+  }
+
+  public static fromJSON<S extends AppStore>(
+    json: unknown,
+    restoreStore?: StoreRestorer<S>,
+    now?: () => number
+  ): OrgState<S> {
+    const data = json as OrgStateJson;
+    if (data?.version !== 1) throw new Error('unsupported emulator state file (expected version 1)');
+    const state = new OrgState<S>({ now }, data.idCounter);
+    state.org = data.org;
+    state.settings = data.settings;
+    state.profiles = data.profiles;
+    state.permissionSets = data.permissionSets;
+    state.users = data.users;
+    state.bootstrap = data.bootstrap;
+    for (const s of data.sessions) state.sessions.set(s.accessToken, s);
+    for (const r of data.refreshTokens) state.refreshTokens.set(r.token, r);
+    for (const c of data.authorizationCodes) state.authorizationCodes.set(c.code, c);
+    if (restoreStore && data.store !== undefined) {
+      state.attachStore(
+        restoreStore(data.store, state, { liveDelayMs: 0, allowConnectedAppCreation: data.settings.allowConnectedAppCreation })
+      );
+    }
+    return state;
+  }
+
+  /** The metadata store; throws until server.ts attached one. */
+  public get store(): S {
+    if (!this.storeRef) throw new Error('no metadata store attached to the org state');
+    return this.storeRef;
+  }
+
+  public get hasStore(): boolean {
+    return this.storeRef !== undefined;
+  }
+
+  public attachStore(store: S): void {
+    this.storeRef = store;
+    store.settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
+  }
+
+  /** Changes org settings, keeping the store's copy of the creation switch in step. */
+  public updateSettings(patch: Partial<OrgSettings>): void {
+    this.settings = { ...this.settings, ...patch };
+    if (this.storeRef) this.storeRef.settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
+  }
+
+  public get orgId15(): string {
+    return this.org.id.slice(0, 15);
+  }
+
+  public get adminUser(): StoredUser {
+    return this.users.find((u) => u.profileName === 'System Administrator' && u.isActive) ?? this.users[0];
+  }
+
+  public addUser(input: {
+    username: string;
+    firstName: string;
+    lastName: string;
+    profileName: string;
+    permissionSets: string[];
+    email?: string;
+    isActive?: boolean;
+  }): StoredUser {
+    if (!this.profileExists(input.profileName)) throw new Error(`no profile ${input.profileName}`);
+    const user: StoredUser = {
+      id: this.ids.id18('005'),
+      username: input.username,
+      email: input.email ?? input.username.replace(/@.*$/, '@example.com'),
+      firstName: input.firstName,
+      lastName: input.lastName,
+      profileName: input.profileName,
+      permissionSets: input.permissionSets,
+      isActive: input.isActive ?? true,
+      createdDate: new Date(this.now()).toISOString(),
+      alias: (input.firstName.slice(0, 1) + input.lastName).slice(0, 8).toLowerCase(),
+    };
+    this.users.push(user);
+    return user;
+  }
+
+  // OrgDirectory: names compare case-insensitively, as Salesforce does for profile and permission set names.
+  public profileExists(name: string): boolean {
+    return this.profiles.some((p) => p.name.toLowerCase() === name.toLowerCase());
+  }
+
+  public permissionSetExists(name: string): boolean {
+    return this.permissionSets.some((p) => p.name.toLowerCase() === name.toLowerCase());
+  }
+
+  public userExists(username: string): boolean {
+    return this.findUserByUsername(username) !== undefined;
+  }
+
+  public findUserByUsername(username: string): StoredUser | undefined {
+    return this.users.find((u) => u.username.toLowerCase() === username.toLowerCase());
+  }
+
+  public findUserById(id: string): StoredUser | undefined {
+    // Accept the 15-character form too, as Salesforce does.
+    return this.users.find((u) => u.id === id || u.id.slice(0, 15) === id);
+  }
+
+  public profileByName(name: string): Profile | undefined {
+    return this.profiles.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  }
+
+  public permissionSetByName(name: string): PermissionSet | undefined {
+    return this.permissionSets.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** Modelled simply: the System Administrator profile carries every permission the REST side checks. */
+  public userHasPermission(user: EmulatedUser, permission: UserPermission): boolean {
+    if (permission === 'ApiEnabled') return true;
+    return user.profileName === 'System Administrator';
+  }
+
+  public createSession(userId: string, clientId: string, scope: string): Session {
+    const session: Session = {
+      accessToken: `${this.orgId15}!AQ${b64Token(72)}`,
+      userId,
+      clientId,
+      scope,
+      issuedAt: this.now(),
+    };
+    this.sessions.set(session.accessToken, session);
+    return session;
+  }
+
+  public sessionUser(accessToken: string): StoredUser | undefined {
+    const session = this.sessions.get(accessToken);
+    if (!session) return undefined;
+    const user = this.findUserById(session.userId);
+    return user?.isActive ? user : undefined;
+  }
+
+  public invalidateSession(accessToken: string): boolean {
+    return this.sessions.delete(accessToken);
+  }
+
+  public createRefreshToken(userId: string, clientId: string, scope: string): RefreshTokenRecord {
+    const record: RefreshTokenRecord = { token: `5Aep861${b64Token(60)}`, userId, clientId, scope, issuedAt: this.now() };
+    this.refreshTokens.set(record.token, record);
+    return record;
+  }
+
+  public createAuthorizationCode(input: Omit<AuthorizationCode, 'code' | 'expiresAt'>): AuthorizationCode {
+    // Real codes are valid for 15 minutes and start with "aPrx".
+    const record: AuthorizationCode = { ...input, code: `aPrx${b64Token(48)}`, expiresAt: this.now() + 15 * 60_000 };
+    this.authorizationCodes.set(record.code, record);
+    return record;
+  }
+
+  /** Removes and returns a code: codes are single-use. */
+  public consumeAuthorizationCode(code: string): AuthorizationCode | undefined {
+    const record = this.authorizationCodes.get(code);
+    this.authorizationCodes.delete(code);
+    return record;
+  }
+
+  /** HMAC-like signature field of token responses: base64 SHA-256 over id and issued_at. */
+  public tokenSignature(idUrl: string, issuedAt: string): string {
+    return createHash('sha256').update(`${this.org.id}:${idUrl}:${issuedAt}`).digest('base64');
+  }
+
+  public toJSON(): OrgStateJson {
+    return {
+      version: 1,
+      idCounter: this.ids.next,
+      org: this.org,
+      settings: this.settings,
+      profiles: this.profiles,
+      permissionSets: this.permissionSets,
+      users: this.users,
+      sessions: [...this.sessions.values()],
+      refreshTokens: [...this.refreshTokens.values()],
+      authorizationCodes: [...this.authorizationCodes.values()],
+      bootstrap: this.bootstrap,
+      store: this.storeRef?.toJSON(),
+    };
+  }
+}
