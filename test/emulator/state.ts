@@ -126,6 +126,9 @@ function b64Token(bytes: number): string {
   return randomBytes(bytes).toString('base64url').replace(/-/g, '.');
 }
 
+/** The seeded connected app; its private key is kept so a restored org can write the same key file again. */
+export type BootstrapApp = { clientId: string; appName: string; privateKeyPem: string };
+
 export type OrgStateJson = {
   version: 1;
   idCounter: number;
@@ -137,7 +140,7 @@ export type OrgStateJson = {
   sessions: Session[];
   refreshTokens: RefreshTokenRecord[];
   authorizationCodes: AuthorizationCode[];
-  bootstrap?: { clientId: string; appName: string };
+  bootstrap?: BootstrapApp;
   store?: unknown;
 };
 
@@ -153,7 +156,9 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
   public readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   public readonly authorizationCodes = new Map<string, AuthorizationCode>();
   /** The connected app the emulator seeds so `sf org login jwt` works at once. */
-  public bootstrap?: { clientId: string; appName: string };
+  public bootstrap?: BootstrapApp;
+  /** Test hook: the user the auto-approving authorize endpoint logs in (default: the admin). */
+  public webLoginUsername?: string;
   public readonly ids: IdFactory;
   public readonly now: () => number;
   private storeRef?: S;
