@@ -1,0 +1,202 @@
+/*
+ * OAuthAppDefinition <-> ConnectedApp metadata. Elements are emitted in the WSDL's xsd:sequence order (the order a
+ * retrieve writes), undefined ones omitted.
+ */
+import type {
+  IpRelaxation,
+  MetadataComponent,
+  MetadataScope,
+  OAuthAppDefinition,
+  PermittedUsers,
+  RefreshTokenPolicy,
+} from './appModel.js';
+import { METADATA_SCOPES } from './scopes.js';
+
+export type BuildOptions = {
+  /** For a source file: drop the consumer secret (it is sent once, at creation, and never stored). */
+  forSource?: boolean;
+};
+
+/** Removes undefined values so the content holds only what is written. */
+export function compact<T extends Record<string, unknown>>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** `specific_lifetime:90:DAYS`, `infinite`, ... as ConnectedAppOauthPolicy.refreshTokenPolicy spells it. */
+export function toConnectedAppRefreshTokenPolicy(policy: RefreshTokenPolicy): string {
+  if (policy.type === 'infinite' || policy.type === 'zero') return policy.type;
+  const kind = policy.type === 'specificLifetime' ? 'specific_lifetime' : 'specific_inactivity';
+  return `${kind}:${policy.value}:${policy.unit.toUpperCase()}`;
+}
+
+/** The reverse; undefined for text Salesforce would not have written. */
+export function fromConnectedAppRefreshTokenPolicy(text: string): RefreshTokenPolicy | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === 'infinite' || value === 'zero') return { type: value };
+  const match = /^(specific_lifetime|specific_inactivity):(\d+):(hours|days|months)$/.exec(value);
+  if (!match) return undefined;
+  return {
+    type: match[1] === 'specific_lifetime' ? 'specificLifetime' : 'specificInactivity',
+    value: Number(match[2]),
+    unit: match[3] as 'hours' | 'days' | 'months',
+  };
+}
+
+/** Definition settings a connected app's metadata cannot carry (set in Setup instead). */
+export function connectedAppUnsupportedSettings(def: OAuthAppDefinition): string[] {
+  // ConnectedAppOauthConfig documents no device-flow field (v63 WSDL; Setup has "Enable for Device Flow").
+  return def.flows.deviceFlow ? ['flows.deviceFlow'] : [];
+}
+
+export function buildConnectedApp(def: OAuthAppDefinition, options: BuildOptions = {}): MetadataComponent {
+  const adminApproved = def.permittedUsers === 'AdminApprovedPreAuthorized';
+  const { flows } = def;
+  const oauthConfig = compact({
+    assetTokenConfig: def.assetToken
+      ? {
+          assetAudiences: def.assetToken.audiences.join('\n'),
+          assetIncludeAttributes: def.assetToken.includeCustomAttributes,
+          assetIncludeCustomPerms: def.assetToken.includeCustomPermissions,
+          assetSigningCertId: def.assetToken.signingCertificate,
+          assetValidityPeriod: def.assetToken.validityMinutes,
+        }
+      : undefined,
+    callbackUrl: def.callbackUrls.join('\n'),
+    certificate: def.certificate,
+    consumerKey: def.consumerKey,
+    consumerSecret: options.forSource ? undefined : def.consumerSecret,
+    idTokenConfig: def.idToken
+      ? compact({
+          // Audiences one per line, as Setup's text area holds them (UNCONFIRMED for the API; commas are read too).
+          idTokenAudience: def.idToken.audiences.length > 0 ? def.idToken.audiences.join('\n') : undefined,
+          idTokenIncludeAttributes: def.idToken.includeCustomAttributes,
+          idTokenIncludeCustomPerms: def.idToken.includeCustomPermissions,
+          idTokenIncludeStandardClaims: def.idToken.includeStandardClaims,
+          idTokenValidity: def.idToken.validityMinutes,
+        })
+      : undefined,
+    isAdminApproved: adminApproved,
+    isClientCredentialEnabled: flows.clientCredentialsUser !== undefined,
+    isCodeCredentialEnabled: flows.codeCredential,
+    isCodeCredentialPostOnly: flows.codeCredentialPostOnly,
+    isConsumerSecretOptional: !flows.requireSecretForWebServer,
+    isIntrospectAllTokens: flows.introspectAllTokens,
+    isNamedUserJwtEnabled: flows.namedUserJwt,
+    isPkceRequired: flows.pkceRequired,
+    isRefreshTokenRotationEnabled: flows.refreshTokenRotation,
+    isSecretRequiredForRefreshToken: flows.requireSecretForRefreshToken,
+    isSecretRequiredForTokenExchange: flows.requireSecretForTokenExchange,
+    isTokenExchangeEnabled: flows.tokenExchange,
+    oauthClientCredentialUser: flows.clientCredentialsUser,
+    scopes: [...def.scopes],
+    singleLogoutUrl: def.singleLogoutUrl,
+  });
+  const content = compact({
+    contactEmail: def.contactEmail,
+    contactPhone: def.contactPhone,
+    description: def.description,
+    label: def.label,
+    oauthConfig,
+    oauthPolicy: {
+      ipRelaxation: def.ipRelaxation,
+      refreshTokenPolicy: toConnectedAppRefreshTokenPolicy(def.refreshTokenPolicy),
+    },
+    // Pre-authorization needs isAdminApproved; Salesforce rejects the names otherwise.
+    permissionSetName: adminApproved && def.permissionSets.length > 0 ? [...def.permissionSets] : undefined,
+    profileName: adminApproved && def.profiles.length > 0 ? [...def.profiles] : undefined,
+    sessionPolicy: def.sessionTimeoutMinutes !== undefined ? { sessionTimeout: def.sessionTimeoutMinutes } : undefined,
+  });
+  return { type: 'ConnectedApp', fullName: def.name, content };
+}
+
+// Tolerant readers: a retrieve (or a hand-edited file) may hold text where we write booleans, numbers or arrays.
+type Loose = Record<string, unknown>;
+const asRecord = (value: unknown): Loose => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {});
+export const asList = (value: unknown): unknown[] =>
+  value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value];
+export const asText = (value: unknown): string | undefined =>
+  value === undefined || value === null || typeof value === 'object' ? undefined : String(value as string);
+export const asBool = (value: unknown, fallback = false): boolean =>
+  value === undefined || value === null ? fallback : value === true || String(value as string).toLowerCase() === 'true';
+export const asInt = (value: unknown): number | undefined => {
+  const text = asText(value);
+  return text !== undefined && /^-?\d+$/.test(text.trim()) ? Number(text) : undefined;
+};
+export const splitUrls = (value: unknown): string[] =>
+  (asText(value) ?? '')
+    .split(/\r\n|\r|\n/)
+    .map((url) => url.trim())
+    .filter((url) => url.length > 0);
+export const splitList = (value: unknown): string[] =>
+  (asText(value) ?? '')
+    .split(/[,\r\n]+/)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+export function toKnownScopes(values: unknown[]): MetadataScope[] {
+  const known = new Set<string>(METADATA_SCOPES);
+  return values.map((value) => asText(value)?.trim() ?? '').filter((value): value is MetadataScope => known.has(value));
+}
+
+/** A definition from ConnectedApp content (as built, or as a retrieve returns it). */
+export function readConnectedApp(content: Loose, fullName = ''): OAuthAppDefinition {
+  const oauth = asRecord(content.oauthConfig);
+  const policy = asRecord(content.oauthPolicy);
+  const session = asRecord(content.sessionPolicy);
+  const idToken = oauth.idTokenConfig === undefined ? undefined : asRecord(oauth.idTokenConfig);
+  const asset = oauth.assetTokenConfig === undefined ? undefined : asRecord(oauth.assetTokenConfig);
+  const permittedUsers: PermittedUsers = asBool(oauth.isAdminApproved) ? 'AdminApprovedPreAuthorized' : 'AllSelfAuthorized';
+  const clientCredentialsUser = asBool(oauth.isClientCredentialEnabled) ? asText(oauth.oauthClientCredentialUser) ?? '' : undefined;
+  return compact({
+    name: fullName,
+    label: asText(content.label) ?? fullName,
+    description: asText(content.description),
+    contactEmail: asText(content.contactEmail),
+    contactPhone: asText(content.contactPhone),
+    callbackUrls: splitUrls(oauth.callbackUrl),
+    scopes: toKnownScopes(asList(oauth.scopes)),
+    certificate: asText(oauth.certificate),
+    consumerKey: asText(oauth.consumerKey),
+    consumerSecret: asText(oauth.consumerSecret),
+    permittedUsers,
+    profiles: asList(content.profileName).map((v) => asText(v) ?? '').filter(Boolean),
+    permissionSets: asList(content.permissionSetName).map((v) => asText(v) ?? '').filter(Boolean),
+    // Salesforce's defaults when the policy is absent: infinite refresh tokens, IP ranges enforced.
+    refreshTokenPolicy: fromConnectedAppRefreshTokenPolicy(asText(policy.refreshTokenPolicy) ?? '') ?? { type: 'infinite' },
+    sessionTimeoutMinutes: asInt(session.sessionTimeout),
+    ipRelaxation: ((asText(policy.ipRelaxation) ?? 'ENFORCE').toUpperCase() as IpRelaxation),
+    flows: compact({
+      deviceFlow: false,
+      clientCredentialsUser,
+      codeCredential: asBool(oauth.isCodeCredentialEnabled),
+      codeCredentialPostOnly: asBool(oauth.isCodeCredentialPostOnly),
+      requireSecretForWebServer: !asBool(oauth.isConsumerSecretOptional),
+      requireSecretForRefreshToken: asBool(oauth.isSecretRequiredForRefreshToken, true),
+      requireSecretForTokenExchange: asBool(oauth.isSecretRequiredForTokenExchange),
+      pkceRequired: asBool(oauth.isPkceRequired),
+      refreshTokenRotation: asBool(oauth.isRefreshTokenRotationEnabled),
+      tokenExchange: asBool(oauth.isTokenExchangeEnabled),
+      introspectAllTokens: asBool(oauth.isIntrospectAllTokens),
+      namedUserJwt: asBool(oauth.isNamedUserJwtEnabled),
+    }),
+    idToken: idToken
+      ? {
+          validityMinutes: asInt(idToken.idTokenValidity) ?? 2,
+          audiences: splitList(idToken.idTokenAudience),
+          includeStandardClaims: asBool(idToken.idTokenIncludeStandardClaims),
+          includeCustomAttributes: asBool(idToken.idTokenIncludeAttributes),
+          includeCustomPermissions: asBool(idToken.idTokenIncludeCustomPerms),
+        }
+      : undefined,
+    assetToken: asset
+      ? {
+          validityMinutes: asInt(asset.assetValidityPeriod) ?? 0,
+          signingCertificate: asText(asset.assetSigningCertId) ?? '',
+          audiences: splitList(asset.assetAudiences),
+          includeCustomAttributes: asBool(asset.assetIncludeAttributes),
+          includeCustomPermissions: asBool(asset.assetIncludeCustomPerms),
+        }
+      : undefined,
+    singleLogoutUrl: asText(oauth.singleLogoutUrl) ?? asText(policy.singleLogoutUrl),
+  }) as OAuthAppDefinition;
+}

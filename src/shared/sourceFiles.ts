@@ -1,0 +1,173 @@
+/*
+ * Source files for new components, placed where `sf project retrieve start` puts a component new to the project:
+ * `<packageDir>/main/default/<directoryName>/<fullName>.<suffix>-meta.xml` (SDR's DEFAULT_PACKAGE_ROOT_SFDX). A
+ * component already somewhere else in the package directory is found there, as SDR would merge into it.
+ * Secrets never reach a source file.
+ */
+import { createRequire } from 'node:module';
+import { mkdir, readdir, writeFile, access } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import type { MetadataComponent } from './appModel.js';
+import { toSourceXml } from './metadataXml.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
+
+export type MetadataTypeInfo = { name: string; directoryName: string; suffix: string };
+
+type Registry = { types: Record<string, { name: string; directoryName: string; suffix?: string }> };
+let registry: Registry | undefined;
+
+/*
+ * Only SDR's registry JSON is loaded (about 2 ms), not SDR itself (hundreds of ms), and only when a path is needed.
+ * The package has no "exports" map, so the file is reachable by path.
+ */
+function loadRegistry(): Registry {
+  if (!registry) {
+    const require = createRequire(import.meta.url);
+    registry = require('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json') as Registry;
+  }
+  return registry;
+}
+
+/** Folder and suffix of a metadata type, from source-deploy-retrieve's registry. */
+export function metadataTypeInfo(type: string): MetadataTypeInfo {
+  const entry = loadRegistry().types[type.toLowerCase()];
+  if (!entry?.suffix) throw messages.createError('error.UnknownMetadataType', [type]);
+  return { name: entry.name, directoryName: entry.directoryName, suffix: entry.suffix };
+}
+
+/** Where a new component's source file goes. */
+export function sourceFilePath(component: Pick<MetadataComponent, 'type' | 'fullName'>, packageDir: string): string {
+  const info = metadataTypeInfo(component.type);
+  return join(resolve(packageDir), 'main', 'default', info.directoryName, `${component.fullName}.${info.suffix}-meta.xml`);
+}
+
+const SECRET_ELEMENTS = new Set(['consumerSecret']);
+
+/** A copy of the component without the consumer secret, at any depth. */
+export function stripSecrets(component: MetadataComponent): MetadataComponent {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([key]) => !SECRET_ELEMENTS.has(key))
+          .map(([key, inner]) => [key, strip(inner)])
+      );
+    }
+    return value;
+  };
+  return { ...component, content: strip(component.content) as Record<string, unknown> };
+}
+
+const exists = async (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false
+  );
+
+/** Every `*-meta.xml` under the folder, by file name (first found wins); skips dot folders and node_modules. */
+async function indexMetaFiles(root: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.isDirectory()) {
+          if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(dir, entry.name));
+        } else if (entry.name.endsWith('-meta.xml') && !found.has(entry.name)) {
+          found.set(entry.name, join(dir, entry.name));
+        }
+      })
+    );
+  };
+  await walk(root);
+  return found;
+}
+
+export type PlannedSourceFile = {
+  component: MetadataComponent;
+  path: string;
+  /** The file's text: the component without secrets. */
+  xml: string;
+  /** True when the file exists and will be replaced (only with overwrite). */
+  replaces: boolean;
+};
+
+export type SourceFilePlan = { files: PlannedSourceFile[] };
+
+/** Source files of these components that already exist in the package directory (default place or elsewhere). */
+export async function existingSourceFiles(components: readonly MetadataComponent[], packageDir: string): Promise<string[]> {
+  const index = await indexMetaFiles(resolve(packageDir));
+  const paths = await Promise.all(components.map((component) => locate(component, packageDir, index)));
+  return paths.filter((entry) => entry.exists).map((entry) => entry.path);
+}
+
+async function locate(
+  component: MetadataComponent,
+  packageDir: string,
+  index: Map<string, string>
+): Promise<{ path: string; exists: boolean }> {
+  const defaultPath = sourceFilePath(component, packageDir);
+  if (await exists(defaultPath)) return { path: defaultPath, exists: true };
+  const info = metadataTypeInfo(component.type);
+  const elsewhere = index.get(`${component.fullName}.${info.suffix}-meta.xml`);
+  return elsewhere ? { path: elsewhere, exists: true } : { path: defaultPath, exists: false };
+}
+
+/**
+ * Decides every path and checks them all before anything is written. Without overwrite, an existing file is an
+ * error (error.SourceFileExists names the files and the flag).
+ */
+export async function planSourceFiles(
+  components: readonly MetadataComponent[],
+  packageDir: string,
+  options: { overwrite?: boolean } = {}
+): Promise<SourceFilePlan> {
+  const index = await indexMetaFiles(resolve(packageDir));
+  const located = await Promise.all(components.map((component) => locate(component, packageDir, index)));
+  const clashes = located.filter((entry) => entry.exists).map((entry) => entry.path);
+  if (clashes.length > 0 && !options.overwrite) {
+    throw messages.createError('error.SourceFileExists', [clashes.join(', ')]);
+  }
+  return {
+    files: components.map((component, i) => {
+      const clean = stripSecrets(component);
+      return { component: clean, path: located[i].path, xml: toSourceXml(clean), replaces: located[i].exists };
+    }),
+  };
+}
+
+/**
+ * Writes the planned files (or plans then writes, given components and a package directory). Returns the paths.
+ */
+export async function writeSourceFiles(plan: SourceFilePlan): Promise<string[]>;
+export async function writeSourceFiles(
+  components: readonly MetadataComponent[],
+  packageDir: string,
+  options?: { overwrite?: boolean }
+): Promise<string[]>;
+export async function writeSourceFiles(
+  planOrComponents: SourceFilePlan | readonly MetadataComponent[],
+  packageDir?: string,
+  options: { overwrite?: boolean } = {}
+): Promise<string[]> {
+  const plan = Array.isArray(planOrComponents)
+    ? await planSourceFiles(planOrComponents, packageDir!, options)
+    : (planOrComponents as SourceFilePlan);
+  for (const file of plan.files) {
+    // eslint-disable-next-line no-await-in-loop
+    await mkdir(dirname(file.path), { recursive: true });
+    // 'wx' refuses to replace a file that appeared after planning.
+    // eslint-disable-next-line no-await-in-loop
+    await writeFile(file.path, file.xml, { encoding: 'utf8', flag: file.replaces ? 'w' : 'wx' });
+  }
+  return plan.files.map((file) => file.path);
+}
