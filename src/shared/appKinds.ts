@@ -5,8 +5,15 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
-import { buildConnectedApp } from './connectedAppMetadata.js';
-import { buildExternalClientApp, globalOauthSettingsName } from './externalClientAppMetadata.js';
+import { buildConnectedApp, readConnectedApp } from './connectedAppMetadata.js';
+import {
+  buildExternalClientApp,
+  globalOauthSettingsName,
+  oauthPoliciesName,
+  oauthSettingsName,
+  policiesName,
+  readExternalClientApp,
+} from './externalClientAppMetadata.js';
 import { readComponent } from './metadataDeploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -19,12 +26,18 @@ export type AppKindInfo = {
   /** "connected app" / "External Client App", for messages. */
   article: string;
   deployMethod: 'createMetadata' | 'deploy';
+  /** Metadata types that make up an app, in the order they are deleted: satellites first, the header last. */
+  componentTypes: readonly string[];
   build(definition: OAuthAppDefinition): MetadataComponent[];
   readConsumerKey(
     conn: Connection,
     definition: OAuthAppDefinition,
     warn: (message: string) => void
   ): Promise<string | undefined>;
+  /** Names a satellite component of the app may have: this plugin's first, then those Setup gives. */
+  satelliteNames(appName: string, type: string): string[];
+  /** The definition the app's components (as the org returns them) describe. */
+  readDefinition(components: MetadataComponent[]): OAuthAppDefinition;
 };
 
 const pick = (record: Record<string, unknown> | undefined, ...path: string[]): unknown =>
@@ -42,6 +55,23 @@ const connectedApp: AppKindInfo = {
     const key = pick(record, 'oauthConfig', 'consumerKey');
     return typeof key === 'string' && key.length > 0 ? key : undefined;
   },
+  componentTypes: ['ConnectedApp'],
+  satelliteNames: () => [],
+  readDefinition(components) {
+    const app = components.find((c) => c.type === 'ConnectedApp');
+    return readConnectedApp(app?.content ?? {}, app?.fullName ?? '');
+  },
+};
+
+/*
+ * Satellite names: this plugin's first, then what Setup names them when an app is made there (seen in sfdx-hardis's
+ * restore logic) and the policies an org creates by itself.
+ */
+const ECA_SATELLITE_NAMES: Record<string, (appName: string) => string[]> = {
+  ExtlClntAppOauthConfigurablePolicies: (n) => [oauthPoliciesName(n), `${n}_defOauthPlcy`, `${n}_defaultPolicy`],
+  ExtlClntAppConfigurablePolicies: (n) => [policiesName(n), `${n}_defPlcy`],
+  ExtlClntAppOauthSettings: (n) => [oauthSettingsName(n), `${n}_defOauthSet`],
+  ExtlClntAppGlobalOauthSettings: (n) => [globalOauthSettingsName(n), `${n}_defGlblOauthSet`],
 };
 
 type CredentialsCollection = { consumers?: Array<{ id?: string; key?: string; name?: string }> };
@@ -78,6 +108,15 @@ const externalClientApp: AppKindInfo = {
       return undefined;
     }
   },
+  componentTypes: [
+    'ExtlClntAppOauthConfigurablePolicies',
+    'ExtlClntAppConfigurablePolicies',
+    'ExtlClntAppOauthSettings',
+    'ExtlClntAppGlobalOauthSettings',
+    'ExternalClientApplication',
+  ],
+  satelliteNames: (appName, type) => ECA_SATELLITE_NAMES[type]?.(appName) ?? [],
+  readDefinition: (components) => readExternalClientApp(components),
 };
 
 export function appKindInfo(kind: AppKind): AppKindInfo {

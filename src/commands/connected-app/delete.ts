@@ -1,0 +1,45 @@
+import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { runDelete, type AppDeleteResult } from '../../shared/appRemoval.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.delete');
+
+export type ConnectedAppDeleteResult = AppDeleteResult;
+
+export default class ConnectedAppDelete extends SfCommand<ConnectedAppDeleteResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    name: Flags.string({
+      char: 'n',
+      summary: messages.getMessage('flags.name.summary'),
+      required: true,
+    }),
+    'no-prompt': Flags.boolean({
+      char: 'p',
+      summary: messages.getMessage('flags.no-prompt.summary'),
+      default: false,
+    }),
+    'delete-source-files': Flags.boolean({
+      summary: messages.getMessage('flags.delete-source-files.summary'),
+      description: messages.getMessage('flags.delete-source-files.description'),
+      default: false,
+    }),
+  };
+
+  public async run(): Promise<ConnectedAppDeleteResult> {
+    const { flags } = await this.parse(ConnectedAppDelete);
+    const org = flags['target-org'];
+    return runDelete(this, org.getConnection(flags['api-version']), 'ConnectedApp', {
+      name: flags.name,
+      noPrompt: flags['no-prompt'],
+      deleteSourceFiles: flags['delete-source-files'],
+      orgName: org.getUsername() ?? org.getOrgId(),
+    });
+  }
+}
