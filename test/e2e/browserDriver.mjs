@@ -45,7 +45,8 @@ async function main() {
   const authorize = await fetch(authorizeUrl, { redirect: 'manual' });
   const location = authorize.headers.get('location');
   if (authorize.status < 300 || authorize.status > 399 || !location) {
-    throw new Error(`authorize answered ${authorize.status} without a redirect: ${(await authorize.text()).slice(0, 300)}`);
+    const page = (await authorize.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    throw new Error(`authorize answered ${authorize.status} without a redirect: ${page.slice(0, 300)}`);
   }
   const target = new URL(location, authorizeUrl);
   log(`authorize -> ${authorize.status} ${target.origin}${target.pathname}`);
@@ -56,7 +57,25 @@ async function main() {
   log(`redirect chain ended at ${final.url} with ${final.status}`);
 }
 
-main().catch((error) => {
-  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+/**
+ * A person would be left looking at the org's error page while the CLI waits for minutes. Instead, hand the failure to
+ * the CLI's listener the way an org reports a denied authorization (?error=&error_description=), so the command fails
+ * at once with the org's message.
+ */
+async function reportToCli(message) {
+  const redirectUri = new URL(authorizeUrl).searchParams.get('redirect_uri');
+  if (!redirectUri) return;
+  const target = new URL(redirectUri);
+  target.searchParams.set('error', 'browser_driver_failed');
+  target.searchParams.set('error_description', `headless browser: ${message}`);
+  await waitForListener(target);
+  const res = await fetch(target, { redirect: 'follow', signal: AbortSignal.timeout(30_000) });
+  log(`reported the failure to the CLI (${res.status})`);
+}
+
+main().catch(async (error) => {
+  const message = error instanceof Error ? error.message : String(error);
+  log(`failed: ${message}`);
   process.exitCode = 1;
+  await reportToCli(message).catch((reportError) => log(`could not report to the CLI: ${reportError.message}`));
 });

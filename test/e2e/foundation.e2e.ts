@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
 import type { RequestLogEntry } from '../emulator/types.js';
-import { describeRun, repoRoot, SfSession, sharedSession } from './harness.js';
+import { describeRun, repoRoot, SfSession, sharedSession, waitForFreePort } from './harness.js';
 import { recordTiming } from './timings.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -158,7 +158,13 @@ describe('Foundation: the real sf CLI against the org emulator', function () {
   });
 
   it('sf org login web runs headless with --client-id of the bootstrap app (empty secret at the prompt)', async () => {
-    const project = await session.makeProject('web-client-id');
+    // The app's callback URL names a port; the redirect URI must match it exactly (PlatformCLI alone allows any port).
+    const lookup = emu.store.lookupApp(emu.clientId);
+    expect(lookup.state).to.equal('live');
+    const callback = new URL((lookup as { app: { callbackUrls: string[] } }).app.callbackUrls[0]);
+    const port = Number(callback.port);
+    await waitForFreePort(port);
+    const project = await session.makeProject('web-client-id', { oauthLocalPort: port });
     const alias = nextAlias('web-client');
     const login = await session.json(
       ['org', 'login', 'web', '--instance-url', emu.instanceUrl, '--client-id', emu.clientId, '--alias', alias],

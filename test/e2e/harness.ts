@@ -107,6 +107,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveFree(false));
+    // The CLI's listener binds "localhost"; probing that name catches both address families' users.
+    server.listen(port, 'localhost', () => server.close(() => resolveFree(true)));
+  });
+}
+
+/**
+ * Waits until a fixed port is free: a web login with an app whose callback URL names a port (the emulator's bootstrap
+ * app: localhost:1717) must use exactly that port, which another process may hold for a moment.
+ */
+export async function waitForFreePort(port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portIsFree(port))) {
+    if (Date.now() > deadline) throw new Error(`port ${port} stayed in use for ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
 const liveSessionRoots = new Set<string>();
 // Safety net: temp HOMEs never outlive the process, even when a test run is interrupted.
 process.on('exit', () => {
