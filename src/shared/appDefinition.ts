@@ -1,0 +1,384 @@
+/*
+ * From what the user typed (flag-like input) to a validated OAuthAppDefinition. Defaults follow the Salesforce DX
+ * guide's setup for the CLI (callback http://localhost:<port>/OauthRedirect, api web refresh_token, admin-approved
+ * users pre-authorized, refresh tokens expire after 90 days, 15-minute sessions). Every check runs here, before
+ * anything is written or sent.
+ */
+import { Messages } from '@salesforce/core';
+import type {
+  AppKind,
+  AssetTokenSettings,
+  IdTokenSettings,
+  IpRelaxation,
+  MetadataScope,
+  OAuthAppDefinition,
+  OAuthFlowSettings,
+  PermittedUsers,
+  RefreshTokenPolicy,
+} from './appModel.js';
+import { parseScopes } from './scopes.js';
+import { compact, connectedAppUnsupportedSettings } from './connectedAppMetadata.js';
+import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from './externalClientAppMetadata.js';
+import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './projectContext.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
+
+export type AppDefinitionInput = {
+  name: string;
+  label?: string;
+  description?: string;
+  contactEmail?: string;
+  contactPhone?: string;
+  callbackUrls?: string[];
+  /** Scope names in any spelling parseScopes accepts. */
+  scopes?: string[];
+  certificatePem?: string;
+  consumerKey?: string;
+  permittedUsers?: PermittedUsers;
+  profiles?: string[];
+  permissionSets?: string[];
+  /** See parseRefreshTokenPolicy: 90d, 12h, 6mo, inactive:7d, infinite, zero, ... */
+  refreshTokenPolicy?: string;
+  sessionTimeoutMinutes?: number;
+  /** enforce, bypass, bypass-2fa, relax-refresh, or the metadata values (ENFORCE, BYPASS_2FACTOR, ...). */
+  ipRelaxation?: string;
+  deviceFlow?: boolean;
+  clientCredentials?: boolean;
+  clientCredentialsUser?: string;
+  codeCredential?: boolean;
+  codeCredentialPostOnly?: boolean;
+  requireSecretForWebServer?: boolean;
+  requireSecretForRefreshToken?: boolean;
+  requireSecretForTokenExchange?: boolean;
+  pkceRequired?: boolean;
+  refreshTokenRotation?: boolean;
+  tokenExchange?: boolean;
+  introspectAllTokens?: boolean;
+  namedUserJwt?: boolean;
+  idToken?: Partial<IdTokenSettings>;
+  assetToken?: Partial<AssetTokenSettings> & Pick<AssetTokenSettings, 'signingCertificate'>;
+  singleLogoutUrl?: string;
+};
+
+export type AppDefinitionContext = {
+  kind?: AppKind;
+  /** From the project's oauthLocalPort; http://localhost:1717/OauthRedirect when absent. */
+  defaultCallbackUrl?: string;
+  /** The target org user's email. */
+  defaultContactEmail?: string;
+  /** The target org user's profile, pre-authorized when neither profiles nor permission sets are given. */
+  defaultProfile?: string;
+};
+
+export type BuiltAppDefinition = {
+  definition: OAuthAppDefinition;
+  warnings: string[];
+  /** Settings the chosen kind's metadata cannot carry (also named in a warning). */
+  unsupportedSettings: string[];
+};
+
+/** Session timeouts Salesforce offers (minutes; ProfileSessionSetting's list, assumed for apps: UNCONFIRMED). */
+export const SESSION_TIMEOUTS = [15, 30, 60, 120, 240, 480, 720, 1440] as const;
+/** API name limits. UNCONFIRMED: the published limit was not found; 80 is the usual DeveloperName length. */
+export const MAX_NAME_LENGTH = 80;
+export const MAX_ECA_NAME_LENGTH = MAX_NAME_LENGTH - LONGEST_SATELLITE_SUFFIX.length;
+/** ConnectedApplication.Name is 80 characters (object reference). */
+export const MAX_LABEL_LENGTH = 80;
+/** "The callback URL field has a limit of 2000 characters, cumulatively." */
+export const MAX_CALLBACK_URLS_LENGTH = 2000;
+/** Upper bounds for refresh token periods: sanity limits (Salesforce publishes none), ten years each. */
+const REFRESH_MAXIMA: Record<'hours' | 'days' | 'months', number> = { hours: 87_600, days: 3650, months: 120 };
+
+const UNIT_WORDS: Record<string, 'hours' | 'days' | 'months'> = {
+  h: 'hours',
+  hr: 'hours',
+  hrs: 'hours',
+  hour: 'hours',
+  hours: 'hours',
+  d: 'days',
+  day: 'days',
+  days: 'days',
+  // Refresh tokens have no minutes, so m is months.
+  m: 'months',
+  mo: 'months',
+  mon: 'months',
+  month: 'months',
+  months: 'months',
+};
+const UNIT_SHORT: Record<'hours' | 'days' | 'months', string> = { hours: 'h', days: 'd', months: 'mo' };
+
+/**
+ * Refresh token policy from what a user would type:
+ * - `90d`, `12h`, `6mo` (or `6m`), `90 days`, `expire-after:90:days`, `lifetime:90d`: expire that long after issue;
+ * - `inactive:7d`, `inactive:7:days`, `7d-inactive`: expire after that long unused;
+ * - `infinite` (or `never`), `zero` (or `immediately`);
+ * - the connected app metadata spelling, `specific_lifetime:90:DAYS`.
+ * Throws error.InvalidRefreshTokenPolicy or error.RefreshTokenPolicyOutOfRange.
+ */
+export function parseRefreshTokenPolicy(text: string): RefreshTokenPolicy {
+  const value = text.trim().toLowerCase();
+  if (['infinite', 'never', 'never-expire', 'none'].includes(value)) return { type: 'infinite' };
+  if (['zero', 'immediately', 'immediate', '0'].includes(value)) return { type: 'zero' };
+  const match =
+    /^(?:(expire-after|lifetime|specific_lifetime|inactive|inactivity|specific_inactivity)\s*:\s*)?(\d+)\s*[: ]?\s*([a-z]+)(?:\s*-?\s*(inactive))?$/.exec(
+      value
+    );
+  const unit = match ? UNIT_WORDS[match[3]] : undefined;
+  if (!match || !unit) {
+    throw messages.createError('error.InvalidRefreshTokenPolicy', [text]);
+  }
+  const inactive = ['inactive', 'inactivity', 'specific_inactivity'].includes(match[1] ?? '') || match[4] !== undefined;
+  const amount = Number(match[2]);
+  if (amount < 1 || amount > REFRESH_MAXIMA[unit]) {
+    throw messages.createError('error.RefreshTokenPolicyOutOfRange', [amount, unit], [REFRESH_MAXIMA[unit], unit]);
+  }
+  return { type: inactive ? 'specificInactivity' : 'specificLifetime', value: amount, unit };
+}
+
+/** The policy in the syntax parseRefreshTokenPolicy reads (90d, inactive:7d, infinite, zero). */
+export function describeRefreshTokenPolicy(policy: RefreshTokenPolicy): string {
+  if (policy.type === 'infinite' || policy.type === 'zero') return policy.type;
+  const amount = `${policy.value}${UNIT_SHORT[policy.unit]}`;
+  return policy.type === 'specificInactivity' ? `inactive:${amount}` : amount;
+}
+
+const IP_RELAXATION_WORDS: Record<string, IpRelaxation> = {
+  enforce: 'ENFORCE',
+  bypass: 'BYPASS',
+  bypass2factor: 'BYPASS_2FACTOR',
+  bypass2fa: 'BYPASS_2FACTOR',
+  enforcerelaxrefresh: 'ENFORCE_RELAXREFRESH',
+  relaxrefresh: 'ENFORCE_RELAXREFRESH',
+};
+
+export function parseIpRelaxation(text: string): IpRelaxation {
+  const relaxation = IP_RELAXATION_WORDS[text.toLowerCase().replace(/[^a-z0-9]/g, '')];
+  if (!relaxation) throw messages.createError('error.InvalidIpRelaxation', [text]);
+  return relaxation;
+}
+
+export function validateAppName(name: string, kind: AppKind = 'ConnectedApp'): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.includes('__') || name.endsWith('_')) {
+    throw messages.createError('error.InvalidAppName', [name]);
+  }
+  const limit = kind === 'ExternalClientApplication' ? MAX_ECA_NAME_LENGTH : MAX_NAME_LENGTH;
+  if (name.length > limit) throw messages.createError('error.AppNameTooLong', [name, name.length, limit]);
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:']);
+
+/** Returns a warning for http://localhost URLs (fine for the CLI's login, nothing else). */
+export function validateCallbackUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw messages.createError('error.InvalidCallbackUrl', [url]);
+  }
+  if (/\s/.test(url) || FORBIDDEN_SCHEMES.has(parsed.protocol)) throw messages.createError('error.InvalidCallbackUrl', [url]);
+  if (parsed.protocol === 'https:') {
+    if (!parsed.hostname) throw messages.createError('error.InvalidCallbackUrl', [url]);
+    return undefined;
+  }
+  if (parsed.protocol === 'http:') {
+    // Salesforce wants https or a custom scheme; its own CLI docs register http://localhost (UNCONFIRMED for others).
+    if (!LOCAL_HOSTS.has(parsed.hostname)) throw messages.createError('error.InsecureCallbackUrl', [url]);
+    return undefined;
+  }
+  // A custom scheme (myapp://callback, com.example.app:/cb) for native apps.
+  return undefined;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function requireHttps(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.protocol !== 'https:' || !parsed.hostname) {
+    throw messages.createError('error.InvalidSingleLogoutUrl', [url]);
+  }
+}
+
+const nonEmpty = (values: string[] | undefined): string[] =>
+  (values ?? []).map((value) => value.trim()).filter((value) => value.length > 0);
+
+export function buildAppDefinition(input: AppDefinitionInput, context: AppDefinitionContext = {}): BuiltAppDefinition {
+  const kind = context.kind ?? 'ConnectedApp';
+  const warnings: string[] = [];
+  const identity = resolveIdentity(input, context, kind);
+  const callbackUrls = resolveCallbackUrls(input.callbackUrls, context.defaultCallbackUrl);
+  const access = resolvePreAuthorization(input, context, warnings);
+  const refreshTokenPolicy = resolveRefreshTokenPolicy(input.refreshTokenPolicy, warnings);
+
+  const sessionTimeoutMinutes = input.sessionTimeoutMinutes ?? 15;
+  if (!(SESSION_TIMEOUTS as readonly number[]).includes(sessionTimeoutMinutes)) {
+    throw messages.createError('error.InvalidSessionTimeout', [sessionTimeoutMinutes], [SESSION_TIMEOUTS.join(', ')]);
+  }
+  const ipRelaxation = input.ipRelaxation ? parseIpRelaxation(input.ipRelaxation) : 'ENFORCE';
+
+  let scopes: MetadataScope[] = ['Api', 'Web', 'RefreshToken'];
+  if (input.scopes && input.scopes.length > 0) {
+    scopes = parseScopes(input.scopes);
+    if (scopes.length === 0) throw messages.createError('error.NoScopes');
+  }
+  const idToken = resolveIdToken(input.idToken);
+  // An ID token is issued only with openid: add it rather than fail, and say so.
+  if (idToken && !scopes.includes('OpenID')) {
+    scopes = [...scopes, 'OpenID'];
+    warnings.push(messages.getMessage('warning.OpenIdScopeAdded'));
+  }
+  const assetToken = resolveAssetToken(input.assetToken, scopes);
+
+  const singleLogoutUrl = trimmed(input.singleLogoutUrl);
+  if (singleLogoutUrl) requireHttps(singleLogoutUrl);
+  if (input.consumerKey !== undefined && !/^[A-Za-z0-9]{8,256}$/.test(input.consumerKey)) {
+    throw messages.createError('error.InvalidConsumerKey');
+  }
+
+  const definition = compact({
+    name: input.name,
+    ...identity,
+    description: trimmed(input.description),
+    contactPhone: trimmed(input.contactPhone),
+    callbackUrls,
+    scopes,
+    certificate: trimmed(input.certificatePem) ? input.certificatePem : undefined,
+    consumerKey: input.consumerKey,
+    ...access,
+    refreshTokenPolicy,
+    sessionTimeoutMinutes,
+    ipRelaxation,
+    flows: resolveFlows(input, kind),
+    idToken,
+    assetToken,
+    singleLogoutUrl,
+  }) as OAuthAppDefinition;
+
+  const unsupportedSettings =
+    kind === 'ConnectedApp' ? connectedAppUnsupportedSettings(definition) : externalClientAppUnsupportedSettings(definition);
+  for (const setting of unsupportedSettings) warnings.push(messages.getMessage('warning.UnsupportedSetting', [setting]));
+  return { definition, warnings, unsupportedSettings };
+}
+
+const trimmed = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
+
+function resolveIdentity(
+  input: AppDefinitionInput,
+  context: AppDefinitionContext,
+  kind: AppKind
+): { label: string; contactEmail?: string } {
+  validateAppName(input.name, kind);
+  const label = trimmed(input.label) ?? input.name.replace(/_/g, ' ');
+  if (label.length > MAX_LABEL_LENGTH) throw messages.createError('error.LabelTooLong', [label.length, MAX_LABEL_LENGTH]);
+  const contactEmail = trimmed(input.contactEmail) ?? context.defaultContactEmail;
+  if (contactEmail !== undefined && !EMAIL.test(contactEmail)) {
+    throw messages.createError('error.InvalidContactEmail', [contactEmail]);
+  }
+  // ConnectedApp.contactEmail is required; an ECA header may omit it.
+  if (contactEmail === undefined && kind === 'ConnectedApp') throw messages.createError('error.ContactEmailRequired');
+  return { label, contactEmail };
+}
+
+function resolveCallbackUrls(given: string[] | undefined, defaultUrl: string | undefined): string[] {
+  const callbackUrls = nonEmpty(given);
+  if (callbackUrls.length === 0) callbackUrls.push(defaultUrl ?? callbackUrlForPort(DEFAULT_OAUTH_LOCAL_PORT));
+  for (const url of callbackUrls) validateCallbackUrl(url);
+  const totalLength = callbackUrls.join('\n').length;
+  if (totalLength > MAX_CALLBACK_URLS_LENGTH) {
+    throw messages.createError('error.CallbackUrlsTooLong', [totalLength, MAX_CALLBACK_URLS_LENGTH]);
+  }
+  return callbackUrls;
+}
+
+function resolvePreAuthorization(
+  input: AppDefinitionInput,
+  context: AppDefinitionContext,
+  warnings: string[]
+): Pick<OAuthAppDefinition, 'permittedUsers' | 'profiles' | 'permissionSets'> {
+  const permittedUsers: PermittedUsers = input.permittedUsers ?? 'AdminApprovedPreAuthorized';
+  const profiles = nonEmpty(input.profiles);
+  const permissionSets = nonEmpty(input.permissionSets);
+  if (permittedUsers === 'AllSelfAuthorized') {
+    if (profiles.length > 0 || permissionSets.length > 0) warnings.push(messages.getMessage('warning.PreAuthorizationIgnored'));
+    return { permittedUsers, profiles: [], permissionSets: [] };
+  }
+  if (profiles.length === 0 && permissionSets.length === 0 && context.defaultProfile) profiles.push(context.defaultProfile);
+  if (profiles.length === 0 && permissionSets.length === 0) throw messages.createError('error.NoPreAuthorization');
+  return { permittedUsers, profiles, permissionSets };
+}
+
+function resolveRefreshTokenPolicy(text: string | undefined, warnings: string[]): RefreshTokenPolicy {
+  const policy: RefreshTokenPolicy = text ? parseRefreshTokenPolicy(text) : { type: 'specificLifetime', value: 90, unit: 'days' };
+  if (policy.type === 'infinite' || (policy.type === 'specificLifetime' && exceeds90Days(policy))) {
+    warnings.push(messages.getMessage('warning.LongRefreshTokenLifetime'));
+  }
+  return policy;
+}
+
+function resolveIdToken(given: AppDefinitionInput['idToken']): IdTokenSettings | undefined {
+  if (!given) return undefined;
+  const idToken: IdTokenSettings = {
+    validityMinutes: given.validityMinutes ?? 2,
+    audiences: nonEmpty(given.audiences),
+    includeStandardClaims: given.includeStandardClaims ?? true,
+    includeCustomAttributes: given.includeCustomAttributes ?? false,
+    includeCustomPermissions: given.includeCustomPermissions ?? false,
+  };
+  if (!Number.isInteger(idToken.validityMinutes) || idToken.validityMinutes < 1 || idToken.validityMinutes > 720) {
+    throw messages.createError('error.InvalidIdTokenValidity', [idToken.validityMinutes]);
+  }
+  return idToken;
+}
+
+function resolveAssetToken(given: AppDefinitionInput['assetToken'], scopes: MetadataScope[]): AssetTokenSettings | undefined {
+  if (!given) return undefined;
+  const missing = (['Api', 'OpenID'] as const).filter((scope) => !scopes.includes(scope));
+  if (missing.length > 0) {
+    throw messages.createError('error.AssetTokenScopes', [missing.map((s) => (s === 'Api' ? 'api' : 'openid')).join(', ')]);
+  }
+  const assetToken: AssetTokenSettings = {
+    validityMinutes: given.validityMinutes ?? 60,
+    signingCertificate: given.signingCertificate.trim(),
+    audiences: nonEmpty(given.audiences),
+    includeCustomAttributes: given.includeCustomAttributes ?? false,
+    includeCustomPermissions: given.includeCustomPermissions ?? false,
+  };
+  if (!assetToken.signingCertificate || !Number.isInteger(assetToken.validityMinutes) || assetToken.validityMinutes < 1) {
+    throw messages.createError('error.InvalidAssetToken');
+  }
+  return assetToken;
+}
+
+function resolveFlows(input: AppDefinitionInput, kind: AppKind): OAuthFlowSettings {
+  const clientCredentialsUser = trimmed(input.clientCredentialsUser);
+  if (input.clientCredentials && !clientCredentialsUser) throw messages.createError('error.ClientCredentialsUserRequired');
+  const flag = (value: boolean | undefined, fallback = false): boolean => value ?? fallback;
+  return compact({
+    deviceFlow: flag(input.deviceFlow),
+    clientCredentialsUser,
+    codeCredential: flag(input.codeCredential),
+    codeCredentialPostOnly: flag(input.codeCredentialPostOnly),
+    // false: `sf org login web --client-id` works with an empty secret (it prompts, Enter skips).
+    requireSecretForWebServer: flag(input.requireSecretForWebServer),
+    // false: sf refreshes the access token without a secret when the login had none.
+    requireSecretForRefreshToken: flag(input.requireSecretForRefreshToken),
+    requireSecretForTokenExchange: flag(input.requireSecretForTokenExchange),
+    // sf org login web always sends PKCE; ECAs default to requiring it, connected apps not.
+    pkceRequired: flag(input.pkceRequired, kind === 'ExternalClientApplication'),
+    refreshTokenRotation: flag(input.refreshTokenRotation),
+    tokenExchange: flag(input.tokenExchange),
+    introspectAllTokens: flag(input.introspectAllTokens),
+    namedUserJwt: flag(input.namedUserJwt),
+  });
+}
+
+function exceeds90Days(policy: Extract<RefreshTokenPolicy, { value: number }>): boolean {
+  const days = policy.unit === 'hours' ? policy.value / 24 : policy.unit === 'months' ? policy.value * 30 : policy.value;
+  return days > 90;
+}

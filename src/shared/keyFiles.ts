@@ -1,0 +1,219 @@
+/*
+ * Where the JWT private key and its certificate are written, and reading a certificate the user already has.
+ * The key is a credential for the org: it is never put where a deploy would pick it up, never overwrites a file,
+ * is readable only by its owner, and is git-ignored when the plugin chooses its place.
+ */
+import { execFile } from 'node:child_process';
+import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { parseCertificatePem, type CertificateInfo } from './certificate.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
+
+/** Folder (under the project root, or the working directory outside a project) for generated keys. */
+export const DEFAULT_KEY_FOLDER = '.sf-oauth-apps';
+export const KEY_FILE_NAME = 'server.key';
+export const CERTIFICATE_FILE_NAME = 'server.crt';
+/** A certificate closer than this to its end is accepted with a warning. */
+const EXPIRY_WARNING_DAYS = 30;
+
+export type KeyFileOptions = {
+  appName: string;
+  /** Folder for both files (--output-dir). */
+  outputDir?: string;
+  /** Exact private key path (--jwt-key-file when the plugin generates the key). */
+  privateKeyPath?: string;
+  /** Exact certificate path; defaults to the key's path with .crt, or server.crt in the folder. */
+  certificatePath?: string;
+  projectRoot?: string;
+  /** Absolute package directories: nothing secret may go inside one. */
+  packageDirectories: string[];
+  cwd: string;
+};
+
+export type KeyFilePlan = {
+  privateKeyPath: string;
+  certificatePath: string;
+  /** A .gitignore to write beside the key (only in the plugin's default folder). */
+  gitignorePath?: string;
+  warnings: string[];
+};
+
+const exists = async (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false
+  );
+
+export function isInside(child: string, parent: string): boolean {
+  const rel = relative(resolve(parent), resolve(child));
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+async function nearestExistingDir(path: string): Promise<string> {
+  let dir = dirname(resolve(path));
+  // eslint-disable-next-line no-await-in-loop
+  while (!(await exists(dir)) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+type GitAnswer = 'ignored' | 'not-ignored' | 'no-repo' | 'no-git';
+
+function gitCheckIgnore(path: string, cwd: string): Promise<GitAnswer> {
+  return new Promise((done) => {
+    // Exit 0: ignored; 1: not ignored; 128: not in a repository (or outside its work tree).
+    execFile('git', ['check-ignore', '-q', '--no-index', path], { cwd, timeout: 5000 }, (error) => {
+      if (!error) return done('ignored');
+      const code = (error as { code?: unknown }).code;
+      if (code === 1) return done('not-ignored');
+      if (code === 'ENOENT') return done('no-git');
+      return done('no-repo');
+    });
+  });
+}
+
+/** Without git: a .gitignore from the key's folder up to the stop folder that names *.key, the file or a folder. */
+async function ignoredByGitignoreFiles(path: string, stopAt: string): Promise<boolean> {
+  const target = resolve(path);
+  let dir = dirname(target);
+  for (;;) {
+    // eslint-disable-next-line no-await-in-loop
+    const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
+    const rel = relative(dir, target).split(sep);
+    const patterns = text
+      .split(/\r?\n/)
+      .map((line) => line.trim().replace(/^\//, '').replace(/\/$/, ''))
+      .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'));
+    const hit = patterns.some(
+      (pattern) =>
+        pattern === `*${extname(target)}` ||
+        pattern === basename(target) ||
+        pattern === rel.join('/') ||
+        rel.slice(0, -1).includes(pattern)
+    );
+    if (hit) return true;
+    if (dir === resolve(stopAt) || dirname(dir) === dir) return false;
+    dir = dirname(dir);
+  }
+}
+
+/** Whether git would ignore the file; undefined when the file is not in a git repository. Never throws. */
+export async function isGitIgnored(path: string, projectRoot?: string): Promise<boolean | undefined> {
+  const cwd = await nearestExistingDir(path);
+  const answer = await gitCheckIgnore(resolve(path), cwd);
+  if (answer === 'ignored') return true;
+  if (answer === 'not-ignored') return false;
+  if (answer === 'no-repo') return undefined;
+  return ignoredByGitignoreFiles(path, projectRoot ?? cwd);
+}
+
+/**
+ * Decides both paths and checks them before anything is written: not inside a package directory, not the same
+ * file, not existing. Warns when a path the user chose is not git-ignored.
+ */
+export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan> {
+  const base = options.projectRoot ?? options.cwd;
+  const fromUser = options.outputDir !== undefined || options.privateKeyPath !== undefined;
+  const folder = options.outputDir
+    ? resolve(options.cwd, options.outputDir)
+    : join(resolve(base), DEFAULT_KEY_FOLDER, options.appName);
+  const privateKeyPath = options.privateKeyPath
+    ? resolve(options.cwd, options.privateKeyPath)
+    : join(folder, KEY_FILE_NAME);
+  const certificatePath = options.certificatePath
+    ? resolve(options.cwd, options.certificatePath)
+    : options.privateKeyPath && !options.outputDir
+    ? join(dirname(privateKeyPath), `${basename(privateKeyPath, extname(privateKeyPath))}.crt`)
+    : join(folder, CERTIFICATE_FILE_NAME);
+
+  if (privateKeyPath === certificatePath) throw messages.createError('error.KeyFilesSamePath', [privateKeyPath]);
+  for (const path of [privateKeyPath, certificatePath]) {
+    const packageDir = options.packageDirectories.find((dir) => isInside(path, dir));
+    if (packageDir) throw messages.createError('error.KeyInPackageDirectory', [path, packageDir]);
+  }
+  for (const path of [privateKeyPath, certificatePath]) {
+    // eslint-disable-next-line no-await-in-loop
+    if (await exists(path)) throw messages.createError('error.KeyFileExists', [path]);
+  }
+
+  const warnings: string[] = [];
+  let gitignorePath: string | undefined;
+  if (fromUser) {
+    if ((await isGitIgnored(privateKeyPath, options.projectRoot)) === false) {
+      warnings.push(messages.getMessage('warning.KeyNotIgnored', [privateKeyPath]));
+    }
+  } else {
+    gitignorePath = join(folder, '.gitignore');
+  }
+  return { privateKeyPath, certificatePath, gitignorePath, warnings };
+}
+
+/**
+ * Writes the key (mode 0600) and certificate (0644), refusing to replace any file; on failure nothing new is left.
+ */
+export async function writeKeyFiles(
+  plan: KeyFilePlan,
+  material: { privateKeyPem: string; certificatePem: string }
+): Promise<void> {
+  const written: string[] = [];
+  try {
+    await mkdir(dirname(plan.privateKeyPath), { recursive: true });
+    await mkdir(dirname(plan.certificatePath), { recursive: true });
+    if (plan.gitignorePath && !(await exists(plan.gitignorePath))) {
+      await writeFile(plan.gitignorePath, '# Private keys made by sf-plugin-oauth-apps: never commit them.\n*.key\n', {
+        flag: 'wx',
+      });
+      written.push(plan.gitignorePath);
+    }
+    await writeFile(plan.privateKeyPath, material.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    written.push(plan.privateKeyPath);
+    // The umask can only remove bits, but an explicit chmod also covers file systems that ignore the mode.
+    await chmod(plan.privateKeyPath, 0o600);
+    await writeFile(plan.certificatePath, material.certificatePem, { mode: 0o644, flag: 'wx' });
+    written.push(plan.certificatePath);
+    await chmod(plan.certificatePath, 0o644);
+  } catch (error) {
+    await Promise.all(written.map((path) => rm(path, { force: true })));
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw messages.createError('error.KeyFileExists', [(error as NodeJS.ErrnoException).path ?? plan.privateKeyPath]);
+    }
+    throw error;
+  }
+}
+
+/** File mode bits (for checks and tests). */
+export async function fileMode(path: string): Promise<number> {
+  return (await stat(path)).mode & 0o777;
+}
+
+export type CertificateFile = { pem: string; info: CertificateInfo; warnings: string[] };
+
+/** Reads a PEM certificate the user supplied; unreadable, not PEM, expired or not yet valid is an error. */
+export async function readCertificateFile(path: string, now: Date = new Date()): Promise<CertificateFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw messages.createError('error.CertificateUnreadable', [path, error instanceof Error ? error.message : String(error)]);
+  }
+  let parsed: ReturnType<typeof parseCertificatePem>;
+  try {
+    parsed = parseCertificatePem(text);
+  } catch (error) {
+    throw messages.createError('error.CertificateNotPem', [path, error instanceof Error ? error.message : String(error)]);
+  }
+  const { info } = parsed;
+  if (info.notAfter.getTime() <= now.getTime()) {
+    throw messages.createError('error.CertificateExpired', [path, info.notAfter.toISOString()]);
+  }
+  if (info.notBefore.getTime() > now.getTime()) {
+    throw messages.createError('error.CertificateNotYetValid', [path, info.notBefore.toISOString()]);
+  }
+  const warnings =
+    info.notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * 86_400_000
+      ? [messages.getMessage('warning.CertificateExpiresSoon', [path, info.notAfter.toISOString()])]
+      : [];
+  return { pem: parsed.pem, info, warnings };
+}
