@@ -303,10 +303,10 @@ export class MetadataStore {
     const results = this.save([{ type, fullName, content }], { mode: 'upsert', allOrNothing: true, seeding: true });
     const failed = results.find((r) => !r.success);
     if (failed) throw new Error(`Cannot seed ${type} ${fullName}: ${failed.errors.map((e) => e.message).join('; ')}`);
-    if (options.live !== false) {
-      for (const entries of this.history.values()) {
-        for (const entry of entries) entry.liveAt = Math.min(entry.liveAt, this.now());
-      }
+    const appKey = this.appKeyOf(this.components, type, fullName);
+    const entries = appKey ? this.history.get(appKey) : undefined;
+    if (options.live !== false && entries) {
+      for (const entry of entries) entry.liveAt = Math.min(entry.liveAt, this.now());
     }
   }
 
