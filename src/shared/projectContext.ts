@@ -2,6 +2,7 @@
  * What the Salesforce DX project around the working directory says: where source goes, and which local port
  * `sf org login web` listens on (so the app's default callback URL matches it exactly).
  */
+import { resolve } from 'node:path';
 import { Messages, SfProject } from '@salesforce/core';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -71,9 +72,10 @@ export async function resolveProjectContext(cwd: string): Promise<ProjectContext
   }
   const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
   return {
-    projectRoot: project.getPath(),
-    defaultPackageDir: project.getDefaultPackage().fullPath,
-    packageDirectories: project.getPackageDirectories().map((dir) => dir.fullPath),
+    // core's fullPath ends with a separator; resolve() gives the plain absolute form.
+    projectRoot: resolve(project.getPath()),
+    defaultPackageDir: resolve(project.getDefaultPackage().fullPath),
+    packageDirectories: project.getPackageDirectories().map((dir) => resolve(dir.fullPath)),
     oauthLocalPort,
     sourceApiVersion: text(contents.sourceApiVersion),
     sfdcLoginUrl: text(contents.sfdcLoginUrl),
