@@ -42,9 +42,9 @@ function recorder(answer: boolean): Recorded & Parameters<typeof runDelete>[0] {
     table: () => {},
     styledHeader: () => {},
     styledObject: () => {},
-    confirm: async ({ message }: { message: string }) => {
+    confirm: ({ message }: { message: string }) => {
       rec.prompts.push(message);
-      return answer;
+      return Promise.resolve(answer);
     },
   }) as unknown as Recorded & Parameters<typeof runDelete>[0];
 }
