@@ -1,3 +1,4 @@
+/* eslint-disable camelcase -- OAuth wire format (grant_type, access_token, ...) is snake_case */
 import { expect } from 'chai';
 import type { SoapHandler } from './httpServer.js';
 import { StandInStore, TestOrg, getJson, jwtLogin, postForm, startTestOrg } from './testSupport.js';
@@ -16,6 +17,8 @@ function envelope(op: string, token: string): string {
     `<sessionId>${token}</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><${op}><x>1</x></${op}></soapenv:Body></soapenv:Envelope>`
   );
 }
+
+const json = async (res: Promise<Response>): Promise<any> => (await res).json();
 
 describe('emulator faults, latency, request log and control endpoints', () => {
   let org: TestOrg;
@@ -115,23 +118,23 @@ describe('emulator faults, latency, request log and control endpoints', () => {
   it('configures faults over HTTP, and rejects a bad spec', async () => {
     const added = await control('POST', 'faults', [{ kind: 'http500', path: '/services/data' }, { kind: 'delay', delayMs: 1 }]);
     expect(added.status).to.equal(201);
-    expect((await added.json()).map((f: { id: number }) => typeof f.id)).to.deep.equal(['number', 'number']);
+    expect((await json(Promise.resolve(added))).map((f: { id: number }) => typeof f.id)).to.deep.equal(['number', 'number']);
     expect((await getJson(queryUrl(), token)).status).to.equal(500);
     expect((await control('DELETE', 'faults')).status).to.equal(204);
     expect((await getJson(queryUrl(), token)).status).to.equal(200);
     const bad = await control('POST', 'faults', { kind: 'meteor' });
     expect(bad.status).to.equal(400);
-    expect((await bad.json()).error).to.match(/kind/);
+    expect((await json(Promise.resolve(bad))).error).to.match(/kind/);
     expect((await control('POST', 'faults', { kind: 'delay' })).status, 'delay without delayMs').to.equal(400);
   });
 
   it('changes settings over HTTP and reports state', async () => {
     const res = await control('POST', 'settings', { liveDelayMs: 5000, allowConnectedAppCreation: true, ecaSecretRestAccess: false, isDevHub: false });
-    expect(await res.json()).to.include({ liveDelayMs: 5000, allowConnectedAppCreation: true, ecaSecretRestAccess: false, isDevHub: false });
+    expect(await json(Promise.resolve(res))).to.include({ liveDelayMs: 5000, allowConnectedAppCreation: true, ecaSecretRestAccess: false, isDevHub: false });
     expect(org.store.settings).to.deep.equal({ liveDelayMs: 5000, allowConnectedAppCreation: true });
     expect((await getJson(`${org.url}/services/data/v66.0/query?q=SELECT+Id+FROM+ScratchOrgInfo`, token)).status).to.equal(400);
     expect((await control('POST', 'settings', { isDevHub: 'yes' })).status).to.equal(400);
-    const state = await (await control('GET', 'state')).json();
+    const state = await json(control('GET', 'state'));
     expect(state.users.map((u: { profileName: string }) => u.profileName)).to.include('Standard User');
     expect(state.apps).to.deep.include({ id: state.apps[0].id, kind: 'ConnectedApp', name: 'Test_App', consumerKey: '3MVG9TestKey', live: true, createdDate: state.apps[0].createdDate });
   });
@@ -143,7 +146,7 @@ describe('emulator faults, latency, request log and control endpoints', () => {
     await jwtLogin(org, { aud: 'https://nope.example.com' });
     await fetch(`${org.url}//services/data`); // doubled slash is collapsed
     await control('GET', 'state');
-    const log = await (await control('GET', 'requests')).json();
+    const log = await json(control('GET', 'requests'));
     expect(log.map((e: { method: string; path: string; operation?: string; status: number }) => [e.method, e.path, e.operation, e.status])).to.deep.equal([
       ['GET', '/services/data/v66.0/query', undefined, 200],
       ['POST', '/services/Soap/m/66.0', 'readMetadata', 200],
@@ -152,6 +155,6 @@ describe('emulator faults, latency, request log and control endpoints', () => {
     ]);
     expect(new Date(log[0].time).getTime()).to.be.closeTo(Date.now(), 5000);
     expect((await control('DELETE', 'requests')).status).to.equal(204);
-    expect(await (await control('GET', 'requests')).json()).to.deep.equal([]);
+    expect(await json(control('GET', 'requests'))).to.deep.equal([]);
   });
 });

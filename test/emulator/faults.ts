@@ -55,7 +55,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
     if (spec[key] !== undefined && typeof spec[key] !== 'string') throw new Error(`fault ${key} must be a string`);
   }
   for (const key of ['times', 'delayMs'] as const) {
-    if (spec[key] !== undefined && (typeof spec[key] !== 'number' || (spec[key] as number) < 0)) {
+    if (spec[key] !== undefined && (typeof spec[key] !== 'number' || (spec[key]) < 0)) {
       throw new Error(`fault ${key} must be a non-negative number`);
     }
   }
@@ -144,6 +144,7 @@ export function oauthError(status: number, error: string, description: string): 
   return {
     status,
     contentType: 'application/json;charset=UTF-8',
+    // eslint-disable-next-line camelcase -- OAuth wire format
     body: JSON.stringify({ error, error_description: description }),
   };
 }

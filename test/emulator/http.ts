@@ -34,6 +34,7 @@ export function restErrorReply(status: number, errorCode: string, message: strin
 
 /** OAuth endpoint error body: {error, error_description}, HTTP 400 unless told otherwise. */
 export function oauthErrorReply(error: string, description: string, status = 400): EmulatorReply {
+  // eslint-disable-next-line camelcase -- OAuth wire format
   return jsonReply(status, { error, error_description: description });
 }
 

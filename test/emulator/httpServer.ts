@@ -17,9 +17,9 @@ export type RuntimeSettings = Partial<OrgSettings> & { liveDelayMs?: number; lat
 
 export type SoapHandlerContext<S> = {
   store: S;
-  sessionUser(sessionId: string): EmulatedUser | undefined;
   instanceUrl: string;
   apiVersion: string;
+  sessionUser(sessionId: string): EmulatedUser | undefined;
 };
 
 export type SoapHandler<S> = (body: string, ctx: SoapHandlerContext<S>) => Promise<{ status: number; body: string; operation?: string }>;
@@ -120,6 +120,7 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
     state.updateSettings(patch);
     if (input.liveDelayMs !== undefined) store.settings.liveDelayMs = input.liveDelayMs;
     if (input.latencyMs !== undefined) faults.latencyMs = input.latencyMs;
+    // eslint-disable-next-line no-param-reassign -- the org state is shared and mutable by design
     if (input.webLoginUsername !== undefined) state.webLoginUsername = input.webLoginUsername ?? undefined;
   };
 

@@ -1,3 +1,4 @@
+/* eslint-disable camelcase -- OAuth wire format (grant_type, access_token, ...) is snake_case */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { JWT_GRANT, TestOrg, getJson, jwtLogin, makeApp, postForm, signJwt, startTestOrg } from './testSupport.js';

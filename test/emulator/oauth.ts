@@ -1,3 +1,4 @@
+/* eslint-disable camelcase -- OAuth wire format (grant_type, access_token, ...) is snake_case */
 /*
  * OAuth 2.0 endpoints of the emulated org: token (JWT bearer, authorization code with PKCE, refresh token),
  * authorize (auto-approving), userinfo and the identity URL. Error codes and descriptions are the ones real orgs send

@@ -230,7 +230,7 @@ function runQuery(req: EmulatorRequest, ctx: RestContext, version: string, tooli
 
 function sobjectRow(ctx: RestContext, version: string, type: string, id: string, fields: string | null): EmulatorReply {
   const schema = querySource(ctx, false).schema(type);
-  if (!schema) return restErrorReply(404, 'NOT_FOUND', `The requested resource does not exist`);
+  if (!schema) return restErrorReply(404, 'NOT_FOUND', 'The requested resource does not exist');
   const row = rowsOf(ctx, schema.name).find((r) => r.Id === id || (typeof r.Id === 'string' && r.Id.slice(0, 15) === id));
   if (!row) return NOT_FOUND();
   const wanted = fields ? fields.split(',').map((f) => f.trim()) : schema.fields;

@@ -71,9 +71,9 @@ function bootstrapContent(state: OrgState<MetadataStore>, consumerKey: string, s
       certificate: certificatePem,
       consumerKey,
       consumerSecret: secret,
-      isAdminApproved: 'true',
+      isAdminApproved: true,
       // Optional secret: `sf org login web --client-id` prompts for one and an empty answer must work.
-      isConsumerSecretOptional: 'true',
+      isConsumerSecretOptional: true,
       scopes: ['Api', 'Web', 'RefreshToken'],
     },
     oauthPolicy: { ipRelaxation: 'ENFORCE', refreshTokenPolicy: 'infinite' },

@@ -265,8 +265,9 @@ function resolveField(q: string, source: QuerySource, root: SObjectSchema, path:
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
     if (k < parts.length - 1) {
-      const rel = Object.keys(schema.relationships ?? {}).find((r) => r.toLowerCase() === part.toLowerCase());
-      const target = rel ? source.schema((schema.relationships ?? {})[rel]) : undefined;
+      const relationships = schema.relationships ?? {};
+      const rel = Object.keys(relationships).find((r) => r.toLowerCase() === part.toLowerCase());
+      const target = rel === undefined ? undefined : source.schema(relationships[rel]);
       if (!rel || !target) {
         throw new SoqlError(
           'INVALID_FIELD',
@@ -314,7 +315,7 @@ function compare(a: unknown, b: unknown): number {
 }
 
 function equals(a: unknown, b: Literal): boolean {
-  if (b === null || a === null || a === undefined) return (a ?? null) === b;
+  if (b === null || a === undefined) return (a ?? null) === b;
   // SOQL string comparison is case-insensitive.
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   return a === b;

@@ -210,6 +210,24 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
     });
   }
 
+  /** The metadata store; throws until server.ts attached one. */
+  public get store(): S {
+    if (!this.storeRef) throw new Error('no metadata store attached to the org state');
+    return this.storeRef;
+  }
+
+  public get hasStore(): boolean {
+    return this.storeRef !== undefined;
+  }
+
+  public get orgId15(): string {
+    return this.org.id.slice(0, 15);
+  }
+
+  public get adminUser(): StoredUser {
+    return this.users.find((u) => u.profileName === 'System Administrator' && u.isActive) ?? this.users[0];
+  }
+
   public static fromJSON<S extends AppStore>(
     json: unknown,
     restoreStore?: StoreRestorer<S>,
@@ -235,18 +253,9 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
     return state;
   }
 
-  /** The metadata store; throws until server.ts attached one. */
-  public get store(): S {
-    if (!this.storeRef) throw new Error('no metadata store attached to the org state');
-    return this.storeRef;
-  }
-
-  public get hasStore(): boolean {
-    return this.storeRef !== undefined;
-  }
-
   public attachStore(store: S): void {
     this.storeRef = store;
+    // eslint-disable-next-line no-param-reassign -- the store reads its creation switch from its own settings
     store.settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
   }
 
@@ -254,14 +263,6 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
   public updateSettings(patch: Partial<OrgSettings>): void {
     this.settings = { ...this.settings, ...patch };
     if (this.storeRef) this.storeRef.settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
-  }
-
-  public get orgId15(): string {
-    return this.org.id.slice(0, 15);
-  }
-
-  public get adminUser(): StoredUser {
-    return this.users.find((u) => u.profileName === 'System Administrator' && u.isActive) ?? this.users[0];
   }
 
   public addUser(input: {

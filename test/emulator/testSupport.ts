@@ -1,13 +1,14 @@
+/* eslint-disable camelcase -- OAuth wire format (grant_type, access_token, ...) is snake_case */
 /*
  * Test helpers for the emulator's HTTP side: a stand-in app store with MetadataStore's shape (so OAuth, REST and
  * fault tests do not depend on the Metadata API side), JWT signing, and small fetch wrappers.
  */
 import { createSign } from 'node:crypto';
+import { generateKeyAndCertificate } from '../../src/shared/certificate.js';
 import type { EmulatedOAuthApp, LiveAppLookup } from './types.js';
 import type { AppStore, AppSummary, StoreSettingsLike } from './state.js';
 import { OrgState, toId18 } from './state.js';
 import { OrgServer, SoapHandler, startOrgServer } from './httpServer.js';
-import { generateKeyAndCertificate } from '../../src/shared/certificate.js';
 
 type Entry = { app: EmulatedOAuthApp; id: string; createdAt: number; liveAt: number; content: Record<string, unknown> };
 
