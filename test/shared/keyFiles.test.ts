@@ -48,7 +48,7 @@ describe('keyFiles', () => {
   });
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-  const base = () => ({ appName: 'CI_App', projectRoot: root, packageDirectories: [join(root, 'force-app')], cwd: root });
+  const base = (): { appName: string; projectRoot: string; packageDirectories: string[]; cwd: string } => ({ appName: 'CI_App', projectRoot: root, packageDirectories: [join(root, 'force-app')], cwd: root });
 
   it('defaults to <projectRoot>/.sf-oauth-apps/<App>/server.key and server.crt, git-ignored', async () => {
     const plan = await planKeyFiles(base());
@@ -191,7 +191,7 @@ describe('keyFiles', () => {
           const err = error as Error & { actions?: string[] };
           expect(err.name, name).to.equal(errorName);
           expect(err.message).to.include(path);
-          expect(err.actions ?? [], name).not.to.be.empty;
+          expect((err.actions ?? []).length, name).to.be.greaterThan(0);
         }
       }
     });
