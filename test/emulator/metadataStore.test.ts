@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import forge from 'node-forge';
 import {
   CONNECTED_APP_CREATION_BLOCKED,
+  type ComponentResult,
   makeId,
   MetadataStore,
   type ComponentChange,
@@ -76,7 +77,7 @@ describe('MetadataStore', () => {
     store = new MetadataStore(directory, settings, now);
   });
 
-  function save(changes: ComponentChange[], mode: 'create' | 'update' | 'upsert' | 'deploy' = 'upsert') {
+  function save(changes: ComponentChange[], mode: 'create' | 'update' | 'upsert' | 'deploy' = 'upsert'): ComponentResult[] {
     return store.save(changes, { mode, allOrNothing: mode === 'deploy' });
   }
 

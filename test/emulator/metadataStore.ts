@@ -3,18 +3,20 @@
  * checks Salesforce makes when it saves them, and the derived OAuth app the token endpoint sees once a change has
  * propagated (settings.liveDelayMs after the save, like the minutes a real org takes).
  */
+// The save checks fill generated values (keys, links) into the content being saved, on purpose.
+/* eslint-disable no-param-reassign */
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { COMPLEX_TYPES, normalizeOrder, parseComponentObject, registryEntry } from './metadataSchema.js';
 import type { EmulatedOAuthApp, LiveAppLookup } from './types.js';
 
 export type OrgDirectory = {
-  profileExists(name: string): boolean;
-  permissionSetExists(name: string): boolean;
-  userExists(username: string): boolean;
   /** Optional extras (OrgState has them): the org Id for generated references, and names for list/read. */
   org?: { id: string };
   profiles?: Array<{ name: string; id?: string; description?: string }>;
   permissionSets?: Array<{ name: string; id?: string; label?: string; description?: string }>;
+  profileExists(name: string): boolean;
+  permissionSetExists(name: string): boolean;
+  userExists(username: string): boolean;
 };
 
 export type StoreSettings = { liveDelayMs: number; allowConnectedAppCreation: boolean };
@@ -181,6 +183,10 @@ export class MetadataStore {
     this.settings = settings;
   }
 
+  private get orgId(): string {
+    return this.directory.org?.id ?? DEFAULT_ORG_ID;
+  }
+
   public static fromJSON(json: unknown, directory: OrgDirectory, settings: StoreSettings, now?: () => number): MetadataStore {
     const store = new MetadataStore(directory, settings, now);
     const data = (json ?? {}) as {
@@ -202,10 +208,6 @@ export class MetadataStore {
       components: [...this.components.values()],
       history: [...this.history.entries()],
     };
-  }
-
-  private get orgId(): string {
-    return this.directory.org?.id ?? DEFAULT_ORG_ID;
   }
 
   // ---------------------------------------------------------------- reading
@@ -331,7 +333,7 @@ export class MetadataStore {
     }
     const ordered = changes.map((_, index) => results.get(index) as ComponentResult);
     const anyFailed = ordered.some((r) => !r.success);
-    if (options.checkOnly || (options.allOrNothing && anyFailed)) return ordered;
+    if (options.checkOnly === true || (options.allOrNothing && anyFailed)) return ordered;
     this.autoCreatePolicies(work, touchedApps, options.userId ?? DEFAULT_USER_ID);
     this.components = work;
     this.recordHistory(touchedApps);

@@ -3,6 +3,8 @@
  * Response shapes follow what jsforce and SDR read (reference §5): prefixed soapenv Envelope/Body, <opResponse>
  * with <result> children, xsi:type on records, HTTP 500 faults with a prefixed faultcode.
  */
+// Async jobs are records whose state the runners advance in place.
+/* eslint-disable no-param-reassign */
 import {
   COMPLEX_TYPES,
   componentToXmlDocument,
@@ -32,14 +34,14 @@ import { readZip, writeZip } from './zip.js';
 
 export type SoapContext = {
   store: MetadataStore;
-  sessionUser(sessionId: string): EmulatedUser | undefined;
   instanceUrl: string;
   apiVersion: string;
-  /** How long a deploy or retrieve job takes before it is done (default 400 ms; tests use 0). */
+  /** How long a deploy or retrieve job takes before it is done (default 400 ms; 0 runs it within the deploy call). */
   jobDurationMs?: number;
+  now?: () => number;
+  sessionUser(sessionId: string): EmulatedUser | undefined;
   /** Display name for createdById/lastModifiedById in FileProperties. */
   userName?(userId: string): string | undefined;
-  now?: () => number;
 };
 
 export type SoapResponse = { status: number; body: string; operation?: string; contentType: string };
@@ -173,7 +175,7 @@ export function startDeploy(ctx: SoapContext, zip: Buffer, options: DeployOption
 }
 
 async function runDeploy(ctx: SoapContext, job: DeployJob): Promise<void> {
-  if (job.result || job.canceled || job.startedAt !== undefined) return;
+  if (job.result !== undefined || job.canceled === true || job.startedAt !== undefined) return;
   job.startedAt = (ctx.now ?? Date.now)();
   if (job.timer) clearTimeout(job.timer);
   job.result = await executeDeploy(ctx.store, job, new Date(job.startedAt).toISOString());

@@ -35,10 +35,10 @@ function toElement(node: OrderedNode): XmlElement | undefined {
   const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text' && key !== '#comment');
   if (!name) return undefined;
   const element: XmlElement = { name, attrs: { ...(node[':@'] ?? {}) }, children: [], text: '' };
-  for (const child of (node[name] as OrderedNode[] | undefined) ?? []) {
-    if ('#text' in child) element.text += String(child['#text']);
+  for (const item of (node[name] as OrderedNode[] | undefined) ?? []) {
+    if ('#text' in item) element.text += String(item['#text']);
     else {
-      const sub = toElement(child);
+      const sub = toElement(item);
       if (sub) element.children.push(sub);
     }
   }
