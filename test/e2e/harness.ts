@@ -193,7 +193,6 @@ export class SfSession {
     await mkdir(staging, { recursive: true });
     await copyFile(join(repoRoot, 'package.json'), join(staging, 'package.json'));
     for (const entry of ['lib', 'messages', 'schemas', 'node_modules']) {
-      // eslint-disable-next-line no-await-in-loop
       if (existsSync(join(repoRoot, entry))) await symlink(join(repoRoot, entry), join(staging, entry), 'dir');
     }
     const run = await this.run(['plugins', 'link', staging, '--no-install']);
