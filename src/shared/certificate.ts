@@ -49,7 +49,9 @@ export function generateKeyAndCertificate(options: CertificateOptions): KeyAndCe
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
   ]);
   cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
-  return { privateKeyPem: privateKey, certificatePem: forge.pki.certificateToPem(cert), notBefore, notAfter };
+  // node-forge ends PEM lines with CRLF; files and metadata want plain LF.
+  const certificatePem = forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+  return { privateKeyPem: privateKey, certificatePem, notBefore, notAfter };
 }
 
 export type CertificateInfo = {
@@ -70,7 +72,7 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
   }
   const cert = new X509Certificate(blocks[0]);
   return {
-    pem: `${blocks[0].trim()}\n`,
+    pem: `${blocks[0].replace(/\r\n/g, '\n').trim()}\n`,
     info: {
       subject: cert.subject,
       notBefore: new Date(cert.validFrom),

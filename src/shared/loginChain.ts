@@ -4,7 +4,8 @@
  * to go live, so errors that mean "not propagated yet" are waited out, while errors that waiting cannot fix end the
  * chain at once.
  */
-import { AuthInfo, AuthRemover, SfError, WebOAuthServer } from '@salesforce/core';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { AuthInfo, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
 
 export type LoginFailureKind = 'transient' | 'permanent';
 
@@ -127,17 +128,28 @@ async function saveAndApplySettings(authInfo: AuthInfo, options: LoginOptions): 
   await AuthInfo.identifyPossibleScratchOrgs(fields, authInfo);
 }
 
-/** `sf org login jwt`, with waiting for the app to go live. */
+/**
+ * `sf org login jwt`, with waiting for the app to go live.
+ *
+ * When the username already has an auth file (usually: the target org itself), the official command removes it, and
+ * its aliases, before it tries the new app. Here the old auth file is set aside for each attempt and put back when the
+ * attempt fails, so a failed or timed-out login never costs the user the authorization they had; on success the new
+ * auth replaces it and the user's aliases and defaults keep pointing at the same username.
+ */
 export async function loginWithJwt(options: LoginOptions & { privateKeyFile: string }): Promise<LoginResult> {
   const oauth2Options = { clientId: options.clientId, privateKeyFile: options.privateKeyFile, loginUrl: options.loginUrl };
+  const orgs = (await StateAggregator.getInstance()).orgs;
+  // The raw bytes: the file holds encrypted tokens that must come back exactly as they were.
+  const authFile = orgs.getPath(options.username);
+  const previous = (await orgs.hasFile(options.username)) ? await readFile(authFile) : undefined;
   const create = async (): Promise<AuthInfo> => {
+    if (previous) await rm(authFile, { force: true });
     try {
       return await AuthInfo.create({ username: options.username, oauth2Options });
     } catch (error) {
-      // Same as the official command: an existing auth file for this username is replaced.
-      if (error instanceof Error && error.name === 'AuthInfoOverwriteError') {
-        await (await AuthRemover.create()).removeAuth(options.username);
-        return AuthInfo.create({ username: options.username, oauth2Options });
+      if (previous) {
+        await writeFile(authFile, previous, { mode: 0o600 });
+        await orgs.read(options.username, false, false);
       }
       throw error;
     }

@@ -32,6 +32,9 @@ export type DeployOutcome = {
 
 export type DeployProgress = (status: string) => void;
 
+/** jsforce types metadata type names as a closed union; ours come from the metadata registry. */
+type JsforceMetadataType = Parameters<Connection['metadata']['read']>[0];
+
 type SaveError = { message?: string; statusCode?: string };
 type SaveResult = { fullName?: string; success?: boolean | string; errors?: SaveError | SaveError[] };
 
@@ -48,7 +51,7 @@ export async function createWithCrud(conn: Connection, components: MetadataCompo
     requests++;
     // jsforce sends the object's keys in order; fullName first, as a retrieve shows it.
     // eslint-disable-next-line no-await-in-loop
-    const result = (await conn.metadata.create(component.type, {
+    const result = (await conn.metadata.create(component.type as JsforceMetadataType, {
       fullName: component.fullName,
       ...component.content,
     } as never)) as SaveResult;
@@ -131,7 +134,8 @@ export async function deployZip(
     ignoreWarnings: false,
     checkOnly: false,
   });
-  const started = (await locator.check()) as unknown as { id: string };
+  // Awaiting the locator gives the deploy call's own answer (the async id), without a status call.
+  const started = (await locator) as unknown as { id: string };
   let requests = 1;
   const deadline = Date.now() + options.waitMs;
   let interval = 100;
@@ -180,7 +184,7 @@ export async function readComponent(
   type: string,
   fullName: string
 ): Promise<Record<string, unknown> | undefined> {
-  const record = (await conn.metadata.read(type, fullName)) as unknown as Record<string, unknown> | undefined;
+  const record = (await conn.metadata.read(type as JsforceMetadataType, fullName)) as unknown as Record<string, unknown> | undefined;
   if (!record || typeof record !== 'object' || !record.fullName) return undefined;
   return record;
 }

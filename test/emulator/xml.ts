@@ -26,6 +26,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   processEntities: true,
+  // Numeric character references (&#13; for the \r in multi-line values) are XML, not HTML, but this is the switch.
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: '#comment',
