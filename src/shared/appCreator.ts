@@ -12,13 +12,12 @@ import { createWithCrud, deployZip, readComponent, type DeployOutcome } from './
 import { findMissing, findUser, isPreAuthorized, type OrgUser } from './orgLookup.js';
 import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from './loginChain.js';
 import { appKindInfo } from './appKinds.js';
-import { resolveProjectContext } from './projectContext.js';
-import { buildAppDefinition, type AppDefinitionInput } from './appDefinition.js';
-import { planSourceFiles, writeSourceFiles } from './sourceFiles.js';
-import { planKeyFiles, readCertificateFile, writeKeyFiles, type KeyFilePlan } from './keyFiles.js';
-import { generateKeyAndCertificate } from './certificate.js';
+import { resolveProjectContext, type ProjectContext } from './projectContext.js';
+import { buildAppDefinition, describeRefreshTokenPolicy, type AppDefinitionInput } from './appDefinition.js';
+import { planSourceFiles, writeSourceFiles, type SourceFilePlan } from './sourceFiles.js';
+import { planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile, type KeyFilePlan } from './keyFiles.js';
+import { generateKeyAndCertificate, type KeyAndCertificate } from './certificate.js';
 import { toOAuthScopeNames } from './scopes.js';
-import { describeRefreshTokenPolicy } from './appDefinition.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
@@ -81,6 +80,8 @@ export type CreateAppResult = {
   metadataPath?: string;
   metadataPaths: string[];
   deploy: { method: DeployOutcome['method']; id?: string; requests: number };
+  /** Where logins with the app go: --instance-url, else sfdcLoginUrl, else the target org's instance URL. */
+  loginUrl: string;
   /** The sf command that logs in with the app. */
   loginCommand: string;
   login?: LoginResult;
@@ -89,13 +90,24 @@ export type CreateAppResult = {
 
 const noProgress: CreateProgress = { stage: () => {}, info: () => {}, warn: () => {} };
 
+/** Everything decided before the first write: the app, its files, and who logs in. */
+type CreationPlan = {
+  definition: OAuthAppDefinition;
+  components: MetadataComponent[];
+  project: ProjectContext;
+  loginUser: OrgUser;
+  keyPlan?: KeyFilePlan;
+  generated?: KeyAndCertificate;
+  certificateFromUser?: CertificateFile;
+  sourcePlan?: SourceFilePlan;
+};
+
 export async function createApp(
   flags: CreateAppFlags,
   context: CreateAppContext,
   progress: CreateProgress = noProgress,
   openBrowser?: BrowserOpener
 ): Promise<CreateAppResult> {
-  const kindInfo = appKindInfo(context.kind);
   const warnings: string[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
@@ -104,6 +116,50 @@ export async function createApp(
 
   // 1. Everything that can be wrong is checked before anything is written or deployed.
   progress.stage('prepare');
+  const plan = await planCreation(flags, context, warn);
+
+  // 2. Key and certificate, then the source files (never with a secret).
+  progress.stage('write');
+  if (plan.keyPlan && plan.generated) {
+    await writeKeyFiles(plan.keyPlan, plan.generated);
+    plan.keyPlan.warnings.forEach(warn);
+  }
+  const writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
+
+  // 3. Deploy; on failure the new source files go again, the key and certificate stay for a retry.
+  progress.stage('deploy');
+  const outcome = await deployOrExplain(plan, flags, context, writtenSource);
+
+  // 4. Consumer key: we set it, and read it back to be sure the org took it.
+  progress.stage('consumerKey');
+  const consumerKey =
+    (await appKindInfo(context.kind).readConsumerKey(context.conn, plan.definition, warn)) ??
+    plan.definition.consumerKey ??
+    '';
+  if (plan.definition.consumerSecret && flags.secretFile) {
+    await writeSecretFile(flags.secretFile, plan.definition.consumerSecret);
+    progress.info(messages.getMessage('info.secretWritten', [flags.secretFile]));
+  }
+
+  const result = describeResult(plan, flags, context, { consumerKey, outcome, writtenSource, warnings });
+
+  // 5. Log in with the new app.
+  if (flags.login) {
+    progress.stage('login');
+    if (context.kind === 'ExternalClientApplication' && flags.setDefaultDevHub) {
+      warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
+    }
+    result.login = await loginWithNewApp(plan, flags, result, progress, openBrowser);
+  }
+  return result;
+}
+
+async function planCreation(
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  warn: (message: string) => void
+): Promise<CreationPlan> {
+  const kindInfo = appKindInfo(context.kind);
   const project = await resolveProjectContext(context.cwd);
   project.warnings.forEach(warn);
 
@@ -111,133 +167,133 @@ export async function createApp(
   const loginUsername = flags.username ?? context.orgUsername;
   const loginUser = loginUsername === context.orgUsername ? targetUser : await requireUser(context.conn, loginUsername);
 
-  const profiles =
-    flags.profiles && flags.profiles.length > 0
-      ? flags.profiles
-      : flags.permissionSets && flags.permissionSets.length > 0
-      ? []
-      : targetUser.profileName
-      ? [targetUser.profileName]
-      : [];
-  const missingProfiles = await findMissing(context.conn, 'Profile', profiles);
-  if (missingProfiles.length > 0) throw messages.createError('error.UnknownProfiles', [missingProfiles.join(', ')]);
-  const missingPermissionSets = await findMissing(context.conn, 'PermissionSet', flags.permissionSets ?? []);
-  if (missingPermissionSets.length > 0) {
-    throw messages.createError('error.UnknownPermissionSets', [missingPermissionSets.join(', ')]);
-  }
-
-  if (flags.login === 'jwt' && flags.noCertificate) throw messages.createError('error.NoCertificateForJwt');
-  if (flags.login === 'jwt' && flags.certificateFile && !flags.jwtKeyFile) {
-    throw messages.createError('error.NoKeyForLogin');
-  }
+  checkLoginFlags(flags);
   const certificateFromUser = flags.certificateFile ? await readCertificateFile(flags.certificateFile) : undefined;
+  certificateFromUser?.warnings.forEach(warn);
 
-  const built = buildAppDefinition(
-    { ...flags, profiles },
-    {
-      kind: context.kind,
-      defaultCallbackUrl: project.defaultCallbackUrl,
-      defaultContactEmail: targetUser.email,
-    }
-  );
+  const built = buildAppDefinition(flags, {
+    kind: context.kind,
+    defaultCallbackUrl: project.defaultCallbackUrl,
+    defaultContactEmail: targetUser.email,
+    defaultProfile: targetUser.profileName,
+  });
   built.warnings.forEach(warn);
+  built.unsupportedSettings.forEach(warn);
   const definition: OAuthAppDefinition = { ...built.definition, consumerKey: generateConsumerKey() };
-  const secretNeeded = needsSecret(definition);
-  if (secretNeeded || flags.secretFile || flags.showSecret) {
-    if (!flags.secretFile && !flags.showSecret) throw messages.createError('error.SecretNotRequested');
-    definition.consumerSecret = generateConsumerSecret();
-  }
-
+  await assertOrgHas(context.conn, definition);
+  definition.consumerSecret = secretFor(definition, flags);
   if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
     throw messages.createError('error.AppExists', [kindInfo.article, definition.name]);
   }
 
-  const keyPlan: KeyFilePlan | undefined = certificateFromUser
-    ? undefined
-    : flags.noCertificate
-    ? undefined
-    : await planKeyFiles({
-        appName: definition.name,
-        outputDir: flags.outputDir,
-        privateKeyPath: flags.jwtKeyFile,
-        projectRoot: project.projectRoot,
-        packageDirectories: project.packageDirectories,
-        cwd: context.cwd,
-      });
+  const keyPlan =
+    certificateFromUser ?? flags.noCertificate
+      ? undefined
+      : await planKeyFiles({
+          appName: definition.name,
+          outputDir: flags.outputDir,
+          privateKeyPath: flags.jwtKeyFile,
+          projectRoot: project.projectRoot,
+          packageDirectories: project.packageDirectories,
+          cwd: context.cwd,
+        });
   if (flags.secretFile) await assertNewFile(flags.secretFile);
 
-  // Certificate in memory first: nothing is on disk until every check has passed.
+  // The certificate is made in memory: nothing is on disk until every check has passed.
   const generated = keyPlan
     ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays })
     : undefined;
-  if (certificateFromUser) definition.certificate = certificateFromUser.pem;
-  if (generated) definition.certificate = generated.certificatePem;
+  definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem;
 
-  const components: MetadataComponent[] = kindInfo.build(definition);
+  const components = kindInfo.build(definition);
   const sourcePlan = project.defaultPackageDir
     ? await planSourceFiles(components, project.defaultPackageDir, { overwrite: flags.overwrite ?? false })
     : undefined;
+  return { definition, components, project, loginUser, keyPlan, generated, certificateFromUser, sourcePlan };
+}
 
-  // 2. Write: key and certificate, then the source files (without any secret).
-  progress.stage('write');
-  if (keyPlan && generated) {
-    await writeKeyFiles(keyPlan, generated);
-    keyPlan.warnings.forEach(warn);
+function checkLoginFlags(flags: CreateAppFlags): void {
+  if (flags.login === 'jwt' && flags.noCertificate) throw messages.createError('error.NoCertificateForJwt');
+  if (flags.login === 'jwt' && flags.certificateFile && !flags.jwtKeyFile) {
+    throw messages.createError('error.NoKeyForLogin');
   }
-  const writtenSource = sourcePlan ? await writeSourceFiles(sourcePlan) : [];
+}
 
-  // 3. Deploy.
-  progress.stage('deploy');
-  const deployComponents = components;
+/**
+ * A connected app's secret is never readable after creation, so when the app needs one (or the user asks), the plugin
+ * makes it and sends it at creation; the user must say where it goes.
+ */
+function secretFor(definition: OAuthAppDefinition, flags: CreateAppFlags): string | undefined {
+  const wanted = Boolean(flags.secretFile) || Boolean(flags.showSecret);
+  if (!needsSecret(definition) && !wanted) return undefined;
+  if (!wanted) throw messages.createError('error.SecretNotRequested');
+  return generateConsumerSecret();
+}
+
+/** Profiles and permission sets to pre-authorize must exist, or the deploy would fail later with a vaguer message. */
+async function assertOrgHas(conn: Connection, definition: OAuthAppDefinition): Promise<void> {
+  const missingProfiles = await findMissing(conn, 'Profile', definition.profiles);
+  if (missingProfiles.length > 0) throw messages.createError('error.UnknownProfiles', [missingProfiles.join(', ')]);
+  const missingPermissionSets = await findMissing(conn, 'PermissionSet', definition.permissionSets);
+  if (missingPermissionSets.length > 0) {
+    throw messages.createError('error.UnknownPermissionSets', [missingPermissionSets.join(', ')]);
+  }
+}
+
+async function deployOrExplain(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  writtenSource: string[]
+): Promise<DeployOutcome> {
+  const kept = plan.keyPlan
+    ? `${plan.keyPlan.privateKeyPath}, ${plan.keyPlan.certificatePath}`
+    : flags.certificateFile ?? '-';
   let outcome: DeployOutcome;
   try {
     outcome =
-      kindInfo.deployMethod === 'createMetadata'
-        ? await createWithCrud(context.conn, deployComponents)
-        : await deployZip(context.conn, deployComponents, {
-            apiVersion: context.apiVersion,
-            waitMs: 10 * 60_000,
-          });
+      appKindInfo(context.kind).deployMethod === 'createMetadata'
+        ? await createWithCrud(context.conn, plan.components)
+        : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
   } catch (error) {
     await removeNewFiles(writtenSource);
     throw error;
   }
-  if (!outcome.success) {
-    await removeNewFiles(writtenSource);
-    const kept = keyPlan ? `${keyPlan.privateKeyPath}, ${keyPlan.certificatePath}` : flags.certificateFile ?? '-';
-    const text = outcome.problems
-      .map((p) => `${p.fileName ?? (p.type ? `${p.type} ${p.fullName}` : '')}: ${p.message}`)
-      .join('\n');
-    if (context.kind === 'ConnectedApp' && outcome.problems.some((p) => isCreationBlock(p.message))) {
-      throw messages.createError('error.ConnectedAppCreationBlocked', [outcome.problems[0].message], [
-        suggestEcaCommand(context.argv),
-        kept,
-      ]);
-    }
-    throw messages.createError('error.DeployFailed', [text], [kept]);
+  if (outcome.success) return outcome;
+  await removeNewFiles(writtenSource);
+  if (context.kind === 'ConnectedApp' && outcome.problems.some((p) => isCreationBlock(p.message))) {
+    throw messages.createError(
+      'error.ConnectedAppCreationBlocked',
+      [outcome.problems[0].message],
+      [suggestEcaCommand(context.argv), kept]
+    );
   }
+  const text = outcome.problems
+    .map((p) => `${p.fileName ?? (p.type ? `${p.type} ${p.fullName}` : '')}: ${p.message}`)
+    .join('\n');
+  throw messages.createError('error.DeployFailed', [text], [kept]);
+}
 
-  // 4. Consumer key: we set it, and read it back to be sure the org took it.
-  progress.stage('consumerKey');
-  const consumerKey = await kindInfo.readConsumerKey(context.conn, definition, warn) ?? definition.consumerKey!;
-
-  if (definition.consumerSecret && flags.secretFile) {
-    await writeSecretFile(flags.secretFile, definition.consumerSecret);
-    progress.info(messages.getMessage('info.secretWritten', [flags.secretFile]));
-  }
-
-  const loginUrl = flags.instanceUrl ?? project.sfdcLoginUrl ?? context.orgInstanceUrl;
-  const privateKeyPath = keyPlan?.privateKeyPath ?? flags.jwtKeyFile;
+function describeResult(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  done: { consumerKey: string; outcome: DeployOutcome; writtenSource: string[]; warnings: string[] }
+): CreateAppResult {
+  const { definition } = plan;
+  const loginUrl = flags.instanceUrl ?? plan.project.sfdcLoginUrl ?? context.orgInstanceUrl;
+  const privateKeyPath = plan.keyPlan?.privateKeyPath ?? flags.jwtKeyFile;
   const loginCommand =
     definition.certificate && privateKeyPath
-      ? `sf org login jwt --client-id ${consumerKey} --jwt-key-file ${quote(privateKeyPath)} --username ${loginUsername} --instance-url ${loginUrl}`
-      : `sf org login web --client-id ${consumerKey} --instance-url ${loginUrl}`;
-
-  const result: CreateAppResult = {
+      ? `sf org login jwt --client-id ${done.consumerKey} --jwt-key-file ${quote(privateKeyPath)} --username ${
+          plan.loginUser.username
+        } --instance-url ${loginUrl}`
+      : `sf org login web --client-id ${done.consumerKey} --instance-url ${loginUrl}`;
+  return {
     kind: context.kind,
     name: definition.name,
     label: definition.label,
-    consumerKey,
+    consumerKey: done.consumerKey,
     ...(flags.showSecret && definition.consumerSecret ? { consumerSecret: definition.consumerSecret } : {}),
     ...(flags.secretFile ? { secretFile: flags.secretFile } : {}),
     callbackUrls: definition.callbackUrls,
@@ -247,70 +303,67 @@ export async function createApp(
     permissionSets: definition.permissionSets,
     refreshTokenPolicy: describeRefreshTokenPolicy(definition.refreshTokenPolicy),
     sessionTimeoutMinutes: definition.sessionTimeoutMinutes,
-    certificatePath: keyPlan?.certificatePath ?? flags.certificateFile,
+    certificatePath: plan.keyPlan?.certificatePath ?? flags.certificateFile,
     privateKeyPath,
-    certificateExpires: (generated?.notAfter ?? certificateFromUser?.info.notAfter)?.toISOString(),
-    metadataPath: writtenSource[0],
-    metadataPaths: writtenSource,
-    deploy: { method: outcome.method, id: outcome.id, requests: outcome.requests },
+    certificateExpires: (plan.generated?.notAfter ?? plan.certificateFromUser?.info.notAfter)?.toISOString(),
+    metadataPath: done.writtenSource[0],
+    metadataPaths: done.writtenSource,
+    deploy: { method: done.outcome.method, id: done.outcome.id, requests: done.outcome.requests },
+    loginUrl,
     loginCommand,
-    warnings,
+    warnings: done.warnings,
   };
+}
 
-  // 5. Log in with the new app.
-  if (flags.login) {
-    progress.stage('login');
-    if (context.kind === 'ExternalClientApplication' && flags.setDefaultDevHub) {
-      warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
+async function loginWithNewApp(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  result: CreateAppResult,
+  progress: CreateProgress,
+  openBrowser?: BrowserOpener
+): Promise<LoginResult> {
+  const { definition, loginUser } = plan;
+  const preAuthorized =
+    definition.permittedUsers === 'AdminApprovedPreAuthorized' &&
+    isPreAuthorized(loginUser, definition.profiles, definition.permissionSets);
+  // JWT has no approval step: a user who is not pre-authorized will never get in, so say so before waiting.
+  if (flags.login === 'jwt' && !preAuthorized) throw notPreAuthorizedError(loginUser, definition);
+  const loginOptions = {
+    clientId: result.consumerKey,
+    username: loginUser.username,
+    loginUrl: result.loginUrl,
+    alias: flags.alias,
+    setDefault: flags.setDefault,
+    setDefaultDevHub: flags.setDefaultDevHub,
+    waitMs: flags.waitMinutes * 60_000,
+    preAuthorized,
+    onWait: (info: { cause: string; retryInMs: number; elapsedMs: number }): void =>
+      progress.info(
+        messages.getMessage('info.waiting', [
+          messages.getMessage(`cause.${info.cause}`),
+          Math.round(info.retryInMs / 1000),
+          (info.elapsedMs / 60_000).toFixed(1),
+          flags.waitMinutes,
+        ])
+      ),
+  };
+  try {
+    return flags.login === 'jwt'
+      ? await loginWithJwt({ ...loginOptions, privateKeyFile: result.privateKeyPath ?? '' })
+      : await loginWithWeb({
+          ...loginOptions,
+          clientSecret: definition.consumerSecret,
+          redirectUri: definition.callbackUrls[0],
+          openBrowser: openBrowser ?? defaultOpenBrowser,
+        });
+  } catch (error) {
+    if (!(error instanceof LoginChainError)) throw error;
+    const cause = messages.getMessage(`cause.${error.classified.cause}`);
+    if (error.classified.kind === 'transient') {
+      throw messages.createError('error.LoginTimedOut', [flags.waitMinutes, cause], [result.loginCommand]);
     }
-    const preAuthorized =
-      definition.permittedUsers === 'AdminApprovedPreAuthorized' &&
-      isPreAuthorized(loginUser, definition.profiles, definition.permissionSets);
-    if (flags.login === 'jwt' && !preAuthorized) {
-      throw notPreAuthorizedError(loginUser, definition);
-    }
-    const waitMs = flags.waitMinutes * 60_000;
-    const loginOptions = {
-      clientId: consumerKey,
-      username: loginUsername,
-      loginUrl,
-      alias: flags.alias,
-      setDefault: flags.setDefault,
-      setDefaultDevHub: flags.setDefaultDevHub,
-      waitMs,
-      preAuthorized,
-      onWait: (info: { cause: string; retryInMs: number; elapsedMs: number }): void =>
-        progress.info(
-          messages.getMessage('info.waiting', [
-            messages.getMessage(`cause.${info.cause}`),
-            Math.round(info.retryInMs / 1000),
-            (info.elapsedMs / 60_000).toFixed(1),
-            flags.waitMinutes,
-          ])
-        ),
-    };
-    try {
-      result.login =
-        flags.login === 'jwt'
-          ? await loginWithJwt({ ...loginOptions, privateKeyFile: privateKeyPath! })
-          : await loginWithWeb({
-              ...loginOptions,
-              clientSecret: definition.consumerSecret,
-              redirectUri: definition.callbackUrls[0],
-              openBrowser: openBrowser ?? defaultOpenBrowser,
-            });
-    } catch (error) {
-      if (error instanceof LoginChainError) {
-        const cause = messages.getMessage(`cause.${error.classified.cause}`);
-        if (error.classified.kind === 'transient') {
-          throw messages.createError('error.LoginTimedOut', [flags.waitMinutes, cause], [loginCommand]);
-        }
-        throw messages.createError('error.LoginFailed', [error.classified.message], [cause, loginCommand]);
-      }
-      throw error;
-    }
+    throw messages.createError('error.LoginFailed', [error.classified.message], [cause, result.loginCommand]);
   }
-  return result;
 }
 
 async function requireUser(conn: Connection, username: string): Promise<OrgUser> {

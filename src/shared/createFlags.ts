@@ -13,6 +13,8 @@ const OAUTH_GROUP = 'OAuth';
 const CERT_GROUP = 'Certificate';
 const LOGIN_GROUP = 'Login';
 
+// The return type is what oclif infers from the builders; spelling it out would only repeat them.
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
 export function createFlags(defaultWaitMinutes: number) {
   return {
     'target-org': Flags.requiredOrg(),
