@@ -118,7 +118,14 @@ export async function withPropagationRetry<T>(
   }
 }
 
-async function saveAndApplySettings(authInfo: AuthInfo, options: LoginOptions): Promise<void> {
+/** Alias and defaults as the official login commands set them, then the result both login kinds return. */
+async function finishLogin(
+  method: LoginResult['method'],
+  authInfo: AuthInfo,
+  options: LoginOptions,
+  attempts: number,
+  waitedMs: number
+): Promise<LoginResult> {
   await authInfo.handleAliasAndDefaultSettings({
     alias: options.alias,
     setDefault: options.setDefault ?? false,
@@ -126,6 +133,16 @@ async function saveAndApplySettings(authInfo: AuthInfo, options: LoginOptions): 
   });
   const fields = authInfo.getFields(true);
   await AuthInfo.identifyPossibleScratchOrgs(fields, authInfo);
+  return {
+    method,
+    username: fields.username ?? options.username,
+    orgId: fields.orgId ?? '',
+    instanceUrl: fields.instanceUrl ?? options.loginUrl,
+    loginUrl: options.loginUrl,
+    alias: options.alias,
+    attempts,
+    waitedMs,
+  };
 }
 
 /**
@@ -156,18 +173,7 @@ export async function loginWithJwt(options: LoginOptions & { privateKeyFile: str
   };
   const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(create, options);
   await authInfo.save();
-  await saveAndApplySettings(authInfo, options);
-  const fields = authInfo.getFields(true);
-  return {
-    method: 'jwt',
-    username: fields.username ?? options.username,
-    orgId: fields.orgId ?? '',
-    instanceUrl: fields.instanceUrl ?? options.loginUrl,
-    loginUrl: options.loginUrl,
-    alias: options.alias,
-    attempts,
-    waitedMs,
-  };
+  return finishLogin('jwt', authInfo, options, attempts, waitedMs);
 }
 
 /**
@@ -214,16 +220,5 @@ export async function loginWithWeb(
   await server.start();
   await options.openBrowser(server.getAuthorizationUrl());
   const authInfo = await server.authorizeAndSave();
-  await saveAndApplySettings(authInfo, options);
-  const fields = authInfo.getFields(true);
-  return {
-    method: 'web',
-    username: fields.username ?? options.username,
-    orgId: fields.orgId ?? '',
-    instanceUrl: fields.instanceUrl ?? options.loginUrl,
-    loginUrl: options.loginUrl,
-    alias: options.alias,
-    attempts,
-    waitedMs,
-  };
+  return finishLogin('web', authInfo, options, attempts, waitedMs);
 }
