@@ -50,6 +50,8 @@ export type CreateAppContext = {
   cwd: string;
   /** The command's argv, to suggest the same command for the other app kind. */
   argv: string[];
+  /** Backoff of the login chain's retries; tests shorten it (default: 2 s growing to 30 s). */
+  loginRetry?: { firstDelayMs?: number; maxDelayMs?: number };
 };
 
 export type CreateProgress = {
@@ -149,7 +151,7 @@ export async function createApp(
     if (context.kind === 'ExternalClientApplication' && flags.setDefaultDevHub) {
       warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
     }
-    result.login = await loginWithNewApp(plan, flags, result, progress, openBrowser);
+    result.login = await loginWithNewApp(plan, flags, result, progress, openBrowser, context.loginRetry);
   }
   return result;
 }
@@ -320,7 +322,8 @@ async function loginWithNewApp(
   flags: CreateAppFlags,
   result: CreateAppResult,
   progress: CreateProgress,
-  openBrowser?: BrowserOpener
+  openBrowser?: BrowserOpener,
+  retry?: CreateAppContext['loginRetry']
 ): Promise<LoginResult> {
   const { definition, loginUser } = plan;
   const preAuthorized =
@@ -337,6 +340,7 @@ async function loginWithNewApp(
     setDefaultDevHub: flags.setDefaultDevHub,
     waitMs: flags.waitMinutes * 60_000,
     preAuthorized,
+    ...retry,
     onWait: (info: { cause: string; retryInMs: number; elapsedMs: number }): void =>
       progress.info(
         messages.getMessage('info.waiting', [
