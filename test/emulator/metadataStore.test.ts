@@ -368,9 +368,17 @@ describe('MetadataStore', () => {
       expect(messages([{ ...global, content: { ...global.content, consumerKey: 'differentKey1' } }])).to.deep.equal([
         "You can't change the consumer key of an existing external client app.",
       ]);
-      expect(save([{ ...global, content: { ...global.content, shouldRotateConsumerKey: true } }])[0].success).to.equal(true);
+      const rotate = [{ ...global, content: { ...global.content, shouldRotateConsumerKey: true } }];
+      // Rotation warns; only a deploy with ignoreWarnings gets past the warning.
+      expect(messages(rotate, 'deploy')[0]).to.include('ignore warnings');
+      expect(messages(rotate, 'upsert')[0]).to.include('ignore warnings');
+      expect(store.lookupApp('rotateKey123').state).to.equal('live');
+      expect(store.save(rotate, { mode: 'deploy', allOrNothing: true, ignoreWarnings: true })[0].success).to.equal(true);
       const read = store.read('ExtlClntAppGlobalOauthSettings', 'R_glbl') as Record<string, unknown>;
       expect(read.consumerKey).to.not.equal('rotateKey123');
+      // The old key answers until the new one is live (liveDelayMs is 0 here), then it is unknown.
+      expect(store.lookupApp('rotateKey123').state).to.equal('unknown');
+      expect(store.lookupApp(read.consumerKey as string).state).to.equal('live');
       expect(read.shouldRotateConsumerKey).to.equal(false);
     });
 

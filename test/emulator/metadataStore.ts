@@ -47,6 +47,8 @@ export type SaveOptions = {
   allOrNothing: boolean;
   /** Validate only (deploy checkOnly). */
   checkOnly?: boolean;
+  /** Deploy option: a warning does not fail the component (consumer key/secret rotation warns). CRUD calls have none. */
+  ignoreWarnings?: boolean;
   userId?: string;
   /** seed(): bypasses the connected app creation block and derives no pending delay when live. */
   seeding?: boolean;
@@ -438,6 +440,7 @@ export class MetadataStore {
         break;
       case 'ExtlClntAppGlobalOauthSettings':
         this.checkSatellite(work, content, errors);
+        this.checkRotationWarning(content, existing, options, errors);
         this.checkGlobalOauth(work, fullName, content, existing, errors);
         break;
       case 'ExtlClntAppOauthSettings':
@@ -581,6 +584,28 @@ export class MetadataStore {
       rotatingKey || rotatingSecret ? { ...old, ...(rotatingKey ? { consumerKey: content.consumerKey } : {}), ...(rotatingSecret ? { consumerSecret: content.consumerSecret } : {}) } : old,
       errors,
       'external client app'
+    );
+  }
+
+  /**
+   * Rotating the consumer key or secret is documented to need the deploy's ignoreWarnings option (metadata-semantics
+   * 2.3): the org answers with a warning, which fails the component unless warnings are ignored. The warning's wording
+   * is UNCONFIRMED. Only deploys can ignore warnings, so a CRUD call that rotates fails the same way.
+   */
+  private checkRotationWarning(
+    content: Record<string, unknown>,
+    existing: StoredComponent | undefined,
+    options: SaveOptions,
+    errors: SaveError[]
+  ): void {
+    const rotating = content.shouldRotateConsumerKey === true || content.shouldRotateConsumerSecret === true;
+    if (!rotating || !existing || options.seeding || (options.mode === 'deploy' && options.ignoreWarnings === true)) return;
+    errors.push(
+      err(
+        'FIELD_INTEGRITY_EXCEPTION',
+        'Rotating the consumer key or consumer secret replaces the credentials that clients use. To rotate them, deploy with the ignore warnings option.',
+        content.shouldRotateConsumerKey === true ? 'shouldRotateConsumerKey' : 'shouldRotateConsumerSecret'
+      )
     );
   }
 

@@ -296,6 +296,7 @@ async function executeDeploy(store: MetadataStore, job: DeployJob, now: string):
     mode: 'deploy',
     allOrNothing: job.options.rollbackOnError,
     checkOnly: job.options.checkOnly || (job.options.rollbackOnError && early),
+    ignoreWarnings: job.options.ignoreWarnings,
     userId: job.user.id,
   });
   const successes: Array<Record<string, unknown>> = [];
