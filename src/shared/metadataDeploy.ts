@@ -125,13 +125,14 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function deployZip(
   conn: Connection,
   components: MetadataComponent[],
-  options: { apiVersion: string; waitMs: number; onProgress?: DeployProgress }
+  options: { apiVersion: string; waitMs: number; onProgress?: DeployProgress; ignoreWarnings?: boolean }
 ): Promise<DeployOutcome> {
   const zip = await buildDeployZip(components, options.apiVersion);
   const locator = conn.metadata.deploy(zip, {
     rollbackOnError: true,
     singlePackage: true,
-    ignoreWarnings: false,
+    // Only consumer key/secret rotation asks for this: Salesforce answers rotation with a warning.
+    ignoreWarnings: options.ignoreWarnings ?? false,
     checkOnly: false,
   });
   // Awaiting the locator gives the deploy call's own answer (the async id), without a status call.
