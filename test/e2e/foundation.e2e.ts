@@ -11,7 +11,6 @@ import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
 import type { RequestLogEntry } from '../emulator/types.js';
 import { describeRun, repoRoot, SfSession, sharedSession, waitForFreePort } from './harness.js';
-import { recordTiming } from './timings.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type OrgDisplay = { username: string; instanceUrl: string; id: string; accessToken?: string; clientId?: string };
@@ -88,10 +87,6 @@ describe('Foundation: the real sf CLI against the org emulator', function () {
   };
   afterEach(async () => {
     await Promise.all(isolated.splice(0).map((own) => own.dispose()));
-  });
-
-  afterEach(function () {
-    recordTiming(this.currentTest);
   });
 
   it('links the compiled plugin: sf plugins lists it as a link of the lib-only staging dir', async () => {

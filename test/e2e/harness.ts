@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerTimingHooks } from './timings.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binDir = join(repoRoot, 'node_modules', '.bin');
@@ -334,11 +335,18 @@ export class SfSession {
 
 let shared: Promise<SfSession> | undefined;
 
-/** The per-run session with the plugin linked once. Disposed by the exit handler above. */
+/**
+ * The per-run session with the plugin linked once. Disposed by the exit handler above.
+ * Every emulator seeds the same admin username and sf keeps one auth file per username, so this HOME holds the admin
+ * login of one emulator at a time: log in again in each file's before(), and use SfSession.create() for tests that
+ * log in as the admin in other ways (web login, failing logins).
+ */
 export function sharedSession(): Promise<SfSession> {
   shared ??= SfSession.create({ linkPlugin: true });
   return shared;
 }
+
+registerTimingHooks(() => shared);
 
 /** A run's command, exit and output, as the message of a failed assertion. */
 export function describeRun(run: SfRun): string {
