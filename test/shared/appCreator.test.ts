@@ -178,13 +178,13 @@ describe('createApp against the emulator', function () {
 
   describe('validation happens before anything is written or deployed', () => {
     const cases: Array<{ title: string; name: RegExp; flags: (dir: string) => Promise<Partial<CreateAppFlags>> }> = [
-      { title: 'unknown scope', name: /Scope/, flags: async (): Promise<Partial<CreateAppFlags>> => ({ scopes: ['api', 'warp_drive'] }) },
+      { title: 'unknown scope', name: /Scope/, flags: async () => ({ scopes: ['api', 'warp_drive'] }) },
       { title: 'malformed callback URL', name: /CallbackUrl/, flags: async () => ({ callbackUrls: ['http//nope'] }) },
       { title: 'http callback URL on a public host', name: /CallbackUrl/, flags: async () => ({ callbackUrls: ['http://example.com/cb'] }) },
       {
         title: 'non-PEM certificate',
         name: /CertificateNotPem/,
-        flags: async (dir) => {
+        flags: async (dir): Promise<Partial<CreateAppFlags>> => {
           const path = join(dir, '..', `not-pem-${projectCount}.crt`);
           await writeFile(path, 'this is not a certificate');
           return { certificateFile: path, jwtKeyFile: join(dir, '..', 'unused.key') };
