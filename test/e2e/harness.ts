@@ -131,6 +131,7 @@ export async function waitForFreePort(port: number, timeoutMs = 30_000): Promise
 }
 
 const liveSessionRoots = new Set<string>();
+let sessionsCreated = 0;
 // Safety net: temp HOMEs never outlive the process, even when a test run is interrupted.
 process.on('exit', () => {
   for (const root of liveSessionRoots) rmSync(root, { recursive: true, force: true });
@@ -174,6 +175,7 @@ export class SfSession {
   public static async create(options: { linkPlugin?: boolean } = {}): Promise<SfSession> {
     const root = await mkdtemp(join(tmpdir(), 'sf-oauth-apps-e2e-'));
     liveSessionRoots.add(root);
+    sessionsCreated++;
     const home = join(root, 'home');
     await mkdir(home, { recursive: true });
     const session = new SfSession(root, home);
@@ -346,7 +348,7 @@ export function sharedSession(): Promise<SfSession> {
   return shared;
 }
 
-registerTimingHooks(() => shared);
+registerTimingHooks(() => sessionsCreated > 0, () => shared);
 
 /** A run's command, exit and output, as the message of a failed assertion. */
 export function describeRun(run: SfRun): string {

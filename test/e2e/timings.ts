@@ -15,10 +15,14 @@ function recordTiming(test: Test | undefined): void {
  * Registers root hooks (harness.ts calls this while the first spec file loads, so they cover every e2e file).
  * Outside mocha (scripts/demo.ts imports the harness) there is nothing to register.
  */
-export function registerTimingHooks(linkedSession: () => Promise<SfSession> | undefined): void {
+export function registerTimingHooks(
+  usesSf: () => boolean,
+  linkedSession: () => Promise<SfSession> | undefined
+): void {
   if (typeof after !== 'function' || typeof afterEach !== 'function') return;
   afterEach(function () {
-    recordTiming(this.currentTest);
+    // Only runs that drive the real sf CLI (a unit test may import the harness for its helpers).
+    if (usesSf()) recordTiming(this.currentTest);
   });
   after(async () => {
     if (timings.length === 0) return;
