@@ -4,6 +4,8 @@ module.exports = {
     project: './test/tsconfig.json',
   },
   rules: {
+    // chai's property assertions (expect(x).to.be.true) are expressions.
+    'no-unused-expressions': 'off',
     '@typescript-eslint/no-unused-expressions': 'off',
     '@typescript-eslint/no-explicit-any': 'off',
     '@typescript-eslint/no-unsafe-assignment': 'off',
