@@ -13,7 +13,14 @@ import { findMissing, findUser, isPreAuthorized, type OrgUser } from './orgLooku
 import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from './loginChain.js';
 import { appKindInfo } from './appKinds.js';
 import { resolveProjectContext, type ProjectContext } from './projectContext.js';
-import { buildAppDefinition, describeRefreshTokenPolicy, type AppDefinitionInput } from './appDefinition.js';
+import {
+  assertClientCredentialsUserExists,
+  buildAppDefinition,
+  describeRefreshTokenPolicy,
+  type AppDefinitionInput,
+} from './appDefinition.js';
+import { previewComponents, resolveLayers, type AppSettings, type ComponentPreview } from './definitionFile.js';
+import type { PresetName } from './presets.js';
 import { planSourceFiles, writeSourceFiles, type SourceFilePlan } from './sourceFiles.js';
 import { planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile, type KeyFilePlan } from './keyFiles.js';
 import { generateKeyAndCertificate, type KeyAndCertificate } from './certificate.js';
@@ -38,7 +45,17 @@ export type CreateAppFlags = AppDefinitionInput & {
   setDefault?: boolean;
   setDefaultDevHub?: boolean;
   waitMinutes: number;
+  /** Layers under the flags: preset < definition file < flags (definitionFile.ts). */
+  preset?: PresetName;
+  definitionFile?: string;
+  /** Settings the flags set explicitly (an unsupported one is an error, not a warning); filled by resolveLayers. */
+  insistedSettings?: string[];
+  /** Check everything, show the metadata, deploy and write nothing (except source files to outputDir). */
+  dryRun?: boolean;
 };
+
+/** What createApp takes: the name may come from the definition file instead of the flags. */
+export type CreateAppRequest = Omit<CreateAppFlags, keyof AppDefinitionInput | 'noCertificate'> & AppSettings;
 
 export type CreateAppContext = {
   kind: AppKind;
@@ -88,6 +105,8 @@ export type CreateAppResult = {
   loginCommand: string;
   login?: LoginResult;
   warnings: string[];
+  /** Only with --dry-run: the components that would be deployed (nothing was). */
+  dryRun?: { components: ComponentPreview[] };
 };
 
 const noProgress: CreateProgress = { stage: () => {}, info: () => {}, warn: () => {} };
@@ -105,7 +124,7 @@ type CreationPlan = {
 };
 
 export async function createApp(
-  flags: CreateAppFlags,
+  request: CreateAppRequest,
   context: CreateAppContext,
   progress: CreateProgress = noProgress,
   openBrowser?: BrowserOpener
@@ -118,7 +137,17 @@ export async function createApp(
 
   // 1. Everything that can be wrong is checked before anything is written or deployed.
   progress.stage('prepare');
+  const flags: CreateAppFlags = await resolveLayers(request, warn);
   const plan = await planCreation(flags, context, warn);
+  if (flags.dryRun) {
+    const components = await previewComponents(plan.components, { outputDir: flags.outputDir, overwrite: flags.overwrite });
+    const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: 0, problems: [] };
+    const paths = components.flatMap((c) => (c.path ? [c.path] : []));
+    return {
+      ...describeResult(plan, flags, context, { consumerKey: '', outcome, writtenSource: paths, warnings }),
+      dryRun: { components },
+    };
+  }
 
   // 2. Key and certificate, then the source files (never with a secret).
   progress.stage('write');
@@ -175,12 +204,14 @@ async function planCreation(
 
   const built = buildAppDefinition(flags, {
     kind: context.kind,
+    myDomainUrl: context.orgInstanceUrl,
+    insistedSettings: flags.insistedSettings,
     defaultCallbackUrl: project.defaultCallbackUrl,
     defaultContactEmail: targetUser.email,
     defaultProfile: targetUser.profileName,
   });
+  // The unsupported settings are among built.warnings already, in words.
   built.warnings.forEach(warn);
-  built.unsupportedSettings.forEach(warn);
   const definition: OAuthAppDefinition = { ...built.definition, consumerKey: generateConsumerKey() };
   await assertOrgHas(context.conn, definition);
   definition.consumerSecret = secretFor(definition, flags);
@@ -189,7 +220,7 @@ async function planCreation(
   }
 
   const keyPlan =
-    certificateFromUser ?? flags.noCertificate
+    certificateFromUser ?? (flags.noCertificate === true || definition.certificate !== undefined)
       ? undefined
       : await planKeyFiles({
           appName: definition.name,
@@ -202,10 +233,13 @@ async function planCreation(
   if (flags.secretFile) await assertNewFile(flags.secretFile);
 
   // The certificate is made in memory: nothing is on disk until every check has passed.
-  const generated = keyPlan
+  // A dry run generates nothing: its preview leaves the certificate out, as the key would not exist.
+  const generated =
+    keyPlan && !flags.dryRun
     ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays })
     : undefined;
-  definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem;
+  // A certificate from the definition file (definition.certificate) is uploaded as is, like --certificate-file.
+  definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem ?? definition.certificate;
 
   const components = kindInfo.build(definition);
   const sourcePlan = project.defaultPackageDir
@@ -216,7 +250,7 @@ async function planCreation(
 
 function checkLoginFlags(flags: CreateAppFlags): void {
   if (flags.login === 'jwt' && flags.noCertificate) throw messages.createError('error.NoCertificateForJwt');
-  if (flags.login === 'jwt' && flags.certificateFile && !flags.jwtKeyFile) {
+  if (flags.login === 'jwt' && (flags.certificateFile ?? flags.certificatePem) && !flags.jwtKeyFile) {
     throw messages.createError('error.NoKeyForLogin');
   }
 }
@@ -234,6 +268,7 @@ function secretFor(definition: OAuthAppDefinition, flags: CreateAppFlags): strin
 
 /** Profiles and permission sets to pre-authorize must exist, or the deploy would fail later with a vaguer message. */
 async function assertOrgHas(conn: Connection, definition: OAuthAppDefinition): Promise<void> {
+  await assertClientCredentialsUserExists(conn, definition);
   const missingProfiles = await findMissing(conn, 'Profile', definition.profiles);
   if (missingProfiles.length > 0) throw messages.createError('error.UnknownProfiles', [missingProfiles.join(', ')]);
   const missingPermissionSets = await findMissing(conn, 'PermissionSet', definition.permissionSets);
@@ -285,12 +320,14 @@ function describeResult(
   const { definition } = plan;
   const loginUrl = flags.instanceUrl ?? plan.project.sfdcLoginUrl ?? context.orgInstanceUrl;
   const privateKeyPath = plan.keyPlan?.privateKeyPath ?? flags.jwtKeyFile;
+  // A dry run has no consumer key yet.
+  const clientId = done.consumerKey || '<consumer key>';
   const loginCommand =
     definition.certificate && privateKeyPath
-      ? `sf org login jwt --client-id ${done.consumerKey} --jwt-key-file ${quote(privateKeyPath)} --username ${
+      ? `sf org login jwt --client-id ${clientId} --jwt-key-file ${quote(privateKeyPath)} --username ${
           plan.loginUser.username
         } --instance-url ${loginUrl}`
-      : `sf org login web --client-id ${done.consumerKey} --instance-url ${loginUrl}`;
+      : `sf org login web --client-id ${clientId} --instance-url ${loginUrl}`;
   return {
     kind: context.kind,
     name: definition.name,

@@ -4,7 +4,7 @@
  * users pre-authorized, refresh tokens expire after 90 days, 15-minute sessions). Every check runs here, before
  * anything is written or sent.
  */
-import { Messages } from '@salesforce/core';
+import { Messages, type Connection } from '@salesforce/core';
 import type {
   AppKind,
   AssetTokenSettings,
@@ -20,6 +20,7 @@ import { parseScopes } from './scopes.js';
 import { compact, connectedAppUnsupportedSettings } from './connectedAppMetadata.js';
 import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from './externalClientAppMetadata.js';
 import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './projectContext.js';
+import { findUser } from './orgLookup.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
@@ -31,6 +32,8 @@ export type AppDefinitionInput = {
   contactEmail?: string;
   contactPhone?: string;
   callbackUrls?: string[];
+  /** Add the org's My Domain URL (the target org's instance URL) as a callback URL, as Setup suggests (seed 003). */
+  callbackUrlMyDomain?: boolean;
   /** Scope names in any spelling parseScopes accepts. */
   scopes?: string[];
   certificatePem?: string;
@@ -57,7 +60,8 @@ export type AppDefinitionInput = {
   introspectAllTokens?: boolean;
   namedUserJwt?: boolean;
   idToken?: Partial<IdTokenSettings>;
-  assetToken?: Partial<AssetTokenSettings> & Pick<AssetTokenSettings, 'signingCertificate'>;
+  /** signingCertificate is required (error.InvalidAssetToken without it). */
+  assetToken?: Partial<AssetTokenSettings>;
   singleLogoutUrl?: string;
 };
 
@@ -69,6 +73,14 @@ export type AppDefinitionContext = {
   defaultContactEmail?: string;
   /** The target org user's profile, pre-authorized when neither profiles nor permission sets are given. */
   defaultProfile?: string;
+  /** The target org's My Domain URL, for callbackUrlMyDomain. */
+  myDomainUrl?: string;
+  /**
+   * Settings (model paths such as flows.deviceFlow) the user set explicitly for this command, by flag: when the
+   * chosen kind cannot carry one, that is an error rather than a warning (a preset or a definition file shared by
+   * both kinds only gets a warning).
+   */
+  insistedSettings?: string[];
 };
 
 export type BuiltAppDefinition = {
@@ -87,6 +99,8 @@ export const MAX_ECA_NAME_LENGTH = MAX_NAME_LENGTH - LONGEST_SATELLITE_SUFFIX.le
 export const MAX_LABEL_LENGTH = 80;
 /** "The callback URL field has a limit of 2000 characters, cumulatively." */
 export const MAX_CALLBACK_URLS_LENGTH = 2000;
+/** Contact phone: Salesforce phone fields hold 40 characters. */
+export const MAX_PHONE_LENGTH = 40;
 /** Upper bounds for refresh token periods: sanity limits (Salesforce publishes none), ten years each. */
 const REFRESH_MAXIMA: Record<'hours' | 'days' | 'months', number> = { hours: 87_600, days: 3650, months: 120 };
 
@@ -169,6 +183,13 @@ export function validateAppName(name: string, kind: AppKind = 'ConnectedApp'): v
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:']);
 
+/** The client credentials run-as user must exist in the org: checked before anything is deployed (a read only). */
+export async function assertClientCredentialsUserExists(conn: Connection, definition: OAuthAppDefinition): Promise<void> {
+  const username = definition.flows.clientCredentialsUser;
+  if (username === undefined) return;
+  if (!(await findUser(conn, username))) throw messages.createError('error.UnknownClientCredentialsUser', [username]);
+}
+
 /** Returns a warning for http://localhost URLs (fine for the CLI's login, nothing else). */
 export function validateCallbackUrl(url: string): string | undefined {
   let parsed: URL;
@@ -212,7 +233,7 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
   const kind = context.kind ?? 'ConnectedApp';
   const warnings: string[] = [];
   const identity = resolveIdentity(input, context, kind);
-  const callbackUrls = resolveCallbackUrls(input.callbackUrls, context.defaultCallbackUrl);
+  const callbackUrls = resolveCallbackUrls(input, context);
   const access = resolvePreAuthorization(input, context, warnings);
   const refreshTokenPolicy = resolveRefreshTokenPolicy(input.refreshTokenPolicy, warnings);
 
@@ -237,6 +258,10 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
 
   const singleLogoutUrl = trimmed(input.singleLogoutUrl);
   if (singleLogoutUrl) requireHttps(singleLogoutUrl);
+  const contactPhone = trimmed(input.contactPhone);
+  if (contactPhone !== undefined && (contactPhone.length > MAX_PHONE_LENGTH || !/^[0-9+()./\sx-]+$/i.test(contactPhone))) {
+    throw messages.createError('error.InvalidContactPhone', [contactPhone], [MAX_PHONE_LENGTH]);
+  }
   if (input.consumerKey !== undefined && !/^[A-Za-z0-9]{8,256}$/.test(input.consumerKey)) {
     throw messages.createError('error.InvalidConsumerKey');
   }
@@ -245,7 +270,7 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
     name: input.name,
     ...identity,
     description: trimmed(input.description),
-    contactPhone: trimmed(input.contactPhone),
+    contactPhone,
     callbackUrls,
     scopes,
     certificate: trimmed(input.certificatePem) ? input.certificatePem : undefined,
@@ -262,6 +287,10 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
 
   const unsupportedSettings =
     kind === 'ConnectedApp' ? connectedAppUnsupportedSettings(definition) : externalClientAppUnsupportedSettings(definition);
+  const insisted = unsupportedSettings.filter((setting) => context.insistedSettings?.includes(setting));
+  if (insisted.length > 0) {
+    throw messages.createError('error.UnsupportedSetting', [insisted.join(', ')], [insisted.join(', ')]);
+  }
   for (const setting of unsupportedSettings) warnings.push(messages.getMessage('warning.UnsupportedSetting', [setting]));
   return { definition, warnings, unsupportedSettings };
 }
@@ -285,9 +314,17 @@ function resolveIdentity(
   return { label, contactEmail };
 }
 
-function resolveCallbackUrls(given: string[] | undefined, defaultUrl: string | undefined): string[] {
-  const callbackUrls = nonEmpty(given);
-  if (callbackUrls.length === 0) callbackUrls.push(defaultUrl ?? callbackUrlForPort(DEFAULT_OAUTH_LOCAL_PORT));
+function resolveCallbackUrls(input: AppDefinitionInput, context: AppDefinitionContext): string[] {
+  const callbackUrls = nonEmpty(input.callbackUrls);
+  if (input.callbackUrlMyDomain) {
+    // Seed 003: "The callback URL is your domain URL". It stands in for the localhost default when nothing else is given.
+    if (!context.myDomainUrl) throw messages.createError('error.MyDomainUnknown');
+    const myDomain = context.myDomainUrl.replace(/\/+$/, '');
+    if (!callbackUrls.includes(myDomain)) callbackUrls.push(myDomain);
+  }
+  if (callbackUrls.length === 0) {
+    callbackUrls.push(context.defaultCallbackUrl ?? callbackUrlForPort(DEFAULT_OAUTH_LOCAL_PORT));
+  }
   for (const url of callbackUrls) validateCallbackUrl(url);
   const totalLength = callbackUrls.join('\n').length;
   if (totalLength > MAX_CALLBACK_URLS_LENGTH) {
@@ -344,7 +381,7 @@ function resolveAssetToken(given: AppDefinitionInput['assetToken'], scopes: Meta
   }
   const assetToken: AssetTokenSettings = {
     validityMinutes: given.validityMinutes ?? 60,
-    signingCertificate: given.signingCertificate.trim(),
+    signingCertificate: (given.signingCertificate ?? '').trim(),
     audiences: nonEmpty(given.audiences),
     includeCustomAttributes: given.includeCustomAttributes ?? false,
     includeCustomPermissions: given.includeCustomPermissions ?? false,
@@ -356,9 +393,18 @@ function resolveAssetToken(given: AppDefinitionInput['assetToken'], scopes: Meta
 }
 
 function resolveFlows(input: AppDefinitionInput, kind: AppKind): OAuthFlowSettings {
-  const clientCredentialsUser = trimmed(input.clientCredentialsUser);
-  if (input.clientCredentials && !clientCredentialsUser) throw messages.createError('error.ClientCredentialsUserRequired');
+  // clientCredentials: false switches the flow off even when a run-as user came from a preset or file.
+  const clientCredentialsUser = input.clientCredentials === false ? undefined : trimmed(input.clientCredentialsUser);
+  const clientCredentialsWanted = input.clientCredentials === true || (input.clientCredentialsUser !== undefined && input.clientCredentials !== false);
+  if (clientCredentialsWanted && !clientCredentialsUser) throw messages.createError('error.ClientCredentialsUserRequired');
   const flag = (value: boolean | undefined, fallback = false): boolean => value ?? fallback;
+  // Sub-switches without their flow do nothing in Setup (it greys them out); refusing them catches a typo'd intent.
+  if (input.codeCredentialPostOnly && !input.codeCredential) {
+    throw messages.createError('error.SwitchNeedsFlow', ['codeCredentialPostOnly', 'codeCredential'], ['--code-credential']);
+  }
+  if (input.requireSecretForTokenExchange && !input.tokenExchange) {
+    throw messages.createError('error.SwitchNeedsFlow', ['requireSecretForTokenExchange', 'tokenExchange'], ['--token-exchange']);
+  }
   return compact({
     deviceFlow: flag(input.deviceFlow),
     clientCredentialsUser,

@@ -5,24 +5,16 @@
 import { Messages, type Org } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from './appModel.js';
-import { createApp, type CreateAppFlags, type CreateAppResult, type CreateProgress } from './appCreator.js';
+import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from './appCreator.js';
+import { settingsFromFlags, type ParsedSettingFlags } from './createFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
+const dryRunMessages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.definition-file');
 
-export type ParsedCreateFlags = {
+export type ParsedCreateFlags = ParsedSettingFlags & {
   'target-org': Org;
   'api-version'?: string;
-  name: string;
-  label?: string;
-  description?: string;
-  'contact-email'?: string;
-  'callback-url'?: string[];
-  scopes?: string[];
-  profile?: string[];
-  'permission-set'?: string[];
-  'refresh-token-policy'?: string;
-  'session-timeout'?: number;
   'certificate-file'?: string;
   'jwt-key-file'?: string;
   'no-certificate'?: boolean;
@@ -40,21 +32,12 @@ export type ParsedCreateFlags = {
   wait: { minutes: number };
 };
 
-export function toCreateAppFlags(flags: ParsedCreateFlags): CreateAppFlags {
+export function toCreateAppFlags(flags: ParsedCreateFlags): CreateAppRequest {
   return {
-    name: flags.name,
-    label: flags.label,
-    description: flags.description,
-    contactEmail: flags['contact-email'],
-    callbackUrls: flags['callback-url'],
-    scopes: flags.scopes,
-    profiles: flags.profile,
-    permissionSets: flags['permission-set'],
-    refreshTokenPolicy: flags['refresh-token-policy'],
-    sessionTimeoutMinutes: flags['session-timeout'],
+    // The app's settings (also preset, definition file, dry run); the preset and file go under them in createApp.
+    ...settingsFromFlags(flags),
     certificateFile: flags['certificate-file'],
     jwtKeyFile: flags['jwt-key-file'],
-    noCertificate: flags['no-certificate'],
     certificateDays: flags['certificate-days'],
     outputDir: flags['output-dir'],
     secretFile: flags['secret-file'],
@@ -84,7 +67,7 @@ export async function runCreate(
   const mso = new MultiStageOutput<Record<string, unknown>>({
     jsonEnabled: json,
     stages: stages.filter((s) => s !== 'login' || flags.login).map((s) => messages.getMessage(`stage.${s}`)),
-    title: `${kind === 'ConnectedApp' ? 'Connected app' : 'External Client App'} ${flags.name}`,
+    title: `${kind === 'ConnectedApp' ? 'Connected app' : 'External Client App'} ${flags.name ?? ''}`.trim(),
     showElapsedTime: true,
   });
   const progress: CreateProgress = {
@@ -114,8 +97,18 @@ export async function runCreate(
     throw error;
   }
   mso.stop();
-  printSummary(command, result);
+  if (result.dryRun) printDryRun(command, result);
+  else printSummary(command, result);
   return result;
+}
+
+/** The dry run's output: each component's source XML (secrets masked), and where files went with --output-dir. */
+function printDryRun(command: SfCommand<CreateAppResult>, result: CreateAppResult): void {
+  for (const component of result.dryRun?.components ?? []) {
+    command.styledHeader(`${component.type} ${component.fullName}${component.path ? ` (${component.path})` : ''}`);
+    command.log(component.xml);
+  }
+  command.log(dryRunMessages.getMessage('info.dryRun', [result.dryRun?.components.length ?? 0]));
 }
 
 function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResult): void {

@@ -1,0 +1,49 @@
+/*
+ * Presets: the common jobs as one word. Each is a layer of settings under the definition file and the flags
+ * (preset < definition file < flags), so anything a preset sets can still be changed.
+ */
+import type { AppSettings } from './definitionFile.js';
+
+export const PRESET_NAMES = ['jwt', 'web', 'integration'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** The Salesforce DX guide's refresh token and session advice (seeds 001, 002): 90 days, 15 minutes. */
+const CLI_POLICIES: AppSettings = { refreshTokenPolicy: '90d', sessionTimeoutMinutes: 15 };
+
+const PRESETS: Record<PresetName, AppSettings> = {
+  // Seeds 000-002: the app `sf org login jwt` needs. A key and certificate are generated; admin-approved users with
+  // the target user's profile pre-authorized (JWT has no approval step).
+  jwt: {
+    ...CLI_POLICIES,
+    scopes: ['api', 'web', 'refresh_token'],
+    permittedUsers: 'AdminApprovedPreAuthorized',
+    noCertificate: false,
+  },
+  // `sf org login web --client-id`: no certificate; the CLI sends PKCE and may have no secret, so none is required.
+  web: {
+    ...CLI_POLICIES,
+    scopes: ['api', 'web', 'refresh_token'],
+    noCertificate: true,
+    pkceRequired: true,
+    requireSecretForWebServer: false,
+    requireSecretForRefreshToken: false,
+  },
+  // Seed 003: an integration app (data sync): device flow, full scope, My Domain callback, secrets required for
+  // the web server and refresh token flows, client credentials (its run-as user must be given), introspect all
+  // tokens, no digital signature.
+  integration: {
+    scopes: ['full'],
+    callbackUrlMyDomain: true,
+    noCertificate: true,
+    deviceFlow: true,
+    requireSecretForWebServer: true,
+    requireSecretForRefreshToken: true,
+    clientCredentials: true,
+    introspectAllTokens: true,
+  },
+};
+
+/** The settings of a preset (a fresh copy, so callers may change it). */
+export function presetSettings(name: PresetName): AppSettings {
+  return structuredClone(PRESETS[name]);
+}
