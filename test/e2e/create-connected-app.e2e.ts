@@ -109,22 +109,38 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
   it('a --json result (consumer key, key file) logs in with the real sf org login jwt; a second app never overwrites the key', async () => {
     const project = await session.makeProject('handover');
     const keys = join(project.dir, 'keys');
-    const run = await session.json<CreateResult>(['connected-app', 'create', '-n', 'Handover_App', '-o', 'emu', '--output-dir', keys], {
-      cwd: project.dir,
-    });
+    // Pre-authorized for the integration user's permission set too, who logs in below: a login as the admin would
+    // replace the admin's auth file and drop the emu alias (sf org login jwt removes the old auth and its aliases).
+    const run = await session.json<CreateResult>(
+      [
+        'connected-app',
+        'create',
+        '-n',
+        'Handover_App',
+        '-o',
+        'emu',
+        '--output-dir',
+        keys,
+        '--profile',
+        'System Administrator',
+        '--permission-set',
+        'CLI_Access',
+      ],
+      { cwd: project.dir }
+    );
     expect(run.json.status, describeRun(run)).to.equal(0);
     const result = run.json.result!;
     expect(result.login).to.equal(undefined);
     const login = await session.loginJwt({
       instanceUrl: emu.instanceUrl,
-      username: emu.username,
+      username: 'integration@oauthapps.emulator.org',
       clientId: result.consumerKey,
       keyFile: result.privateKeyPath!,
       alias: 'handover',
     });
     expect(login.json.status, describeRun(login)).to.equal(0);
     const shown = await session.json<OrgDisplay>(['org', 'display', '-o', 'handover']);
-    expect(shown.json.result!.clientId).to.equal(result.consumerKey);
+    expect(shown.json.result).to.include({ clientId: result.consumerKey, username: 'integration@oauthapps.emulator.org' });
 
     // Same --output-dir, another name: refused before any deploy, the first key untouched.
     const keyBytes = await readFile(result.privateKeyPath!);
@@ -140,7 +156,7 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
   });
 
   describe('bad input fails before anything is written or deployed', () => {
-    const cases: Array<{ title: string; args: (dir: string) => Promise<string[]>; name: RegExp }> = [
+    const cases: Array<{ title: string; args: (dir: string) => Promise<string[]>; name: RegExp; appName?: string }> = [
       { title: 'unknown scope', args: async () => ['--scopes', 'api,warp_drive'], name: /Scope/ },
       { title: 'malformed callback URL', args: async () => ['--callback-url', 'http//broken'], name: /CallbackUrl/ },
       {
@@ -153,7 +169,7 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
       },
       { title: 'unknown profile', args: async () => ['--profile', 'No Such Profile'], name: /UnknownProfiles/ },
       { title: 'unknown permission set', args: async () => ['--permission-set', 'No_Such_Set'], name: /UnknownPermissionSets/ },
-      { title: 'existing app name', args: async () => ['--name', 'Emulator_Bootstrap'], name: /AppExists/ },
+      { title: 'existing app name', args: async () => [], name: /AppExists/, appName: 'Emulator_Bootstrap' },
     ];
     for (const testCase of cases) {
       it(testCase.title, async () => {
@@ -161,7 +177,7 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
         const extra = await testCase.args(project.dir);
         const before = await listFiles(project.dir);
         emu.clearRequests();
-        const run = await session.json(['connected-app', 'create', '-n', 'Bad_Input', '-o', 'emu', ...extra], { cwd: project.dir });
+        const run = await session.json(['connected-app', 'create', '-n', testCase.appName ?? 'Bad_Input', '-o', 'emu', ...extra], { cwd: project.dir });
         expect(run.exitCode, describeRun(run)).to.not.equal(0);
         expect(run.json.name, describeRun(run)).to.match(testCase.name);
         expect(run.json.actions, 'actions say what to do').to.be.an('array').that.is.not.empty;
