@@ -122,8 +122,12 @@ export class IdFactory {
 }
 
 function b64Token(bytes: number): string {
-  // Real tokens are base64-like with '.' and '_' in them; base64url with '-' mapped to '.' looks the same.
-  return randomBytes(bytes).toString('base64url').replace(/-/g, '.');
+  // Real tokens are base64-like with '.' and '_' in them; base64url with '-' mapped to '.' looks the same. At most one
+  // '.' is kept: a token with exactly two would have three dot-separated parts, which jsforce takes for a JWT (and
+  // then refuses every SOAP call).
+  const text = randomBytes(bytes).toString('base64url');
+  const firstDash = text.indexOf('-');
+  return text.replace(/-/g, (_dash, offset: number) => (offset === firstDash ? '.' : '_'));
 }
 
 /** The seeded connected app; its private key is kept so a restored org can write the same key file again. */
