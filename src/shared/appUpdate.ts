@@ -9,8 +9,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { Connection } from '@salesforce/core';
+import type { Connection, Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
+import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
 import { appKindInfo } from './appKinds.js';
 import { appNotFoundError, certificateExpiry, readApp, RequestCounter, type AppRecord } from './appInventory.js';
@@ -555,4 +556,133 @@ export async function writeBackSourceFiles(plan: UpdatePlan, cwd: string): Promi
 function fileIsOfType(file: string, type: string): boolean {
   const info = metadataTypeInfo(type);
   return basename(dirname(file)) === info.directoryName && basename(file).endsWith(`.${info.suffix}-meta.xml`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the update commands of both kinds do with their flags.
+
+/** The flags both update commands take. Lists: the plain flag replaces the list, add-/remove- edit it. */
+// The return type is what oclif infers from the builders; spelling it out would only repeat them.
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+export function updateFlags() {
+  // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+  const list = (name: string, options: { delimiter?: ',' } = {}) =>
+    Flags.string({ summary: messages.getMessage(`flags.${name}.summary`), multiple: true, ...options });
+  return {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), required: true }),
+    label: Flags.string({ char: 'l', summary: messages.getMessage('flags.label.summary') }),
+    description: Flags.string({ summary: messages.getMessage('flags.description.summary') }),
+    'contact-email': Flags.string({ summary: messages.getMessage('flags.contact-email.summary') }),
+    'callback-url': list('callback-url'),
+    'add-callback-url': list('add-callback-url'),
+    'remove-callback-url': list('remove-callback-url'),
+    scopes: list('scopes', { delimiter: ',' }),
+    'add-scopes': list('add-scopes', { delimiter: ',' }),
+    'remove-scopes': list('remove-scopes', { delimiter: ',' }),
+    profile: list('profile'),
+    'add-profile': list('add-profile'),
+    'remove-profile': list('remove-profile'),
+    'permission-set': list('permission-set'),
+    'add-permission-set': list('add-permission-set'),
+    'remove-permission-set': list('remove-permission-set'),
+    'refresh-token-policy': Flags.string({ summary: messages.getMessage('flags.refresh-token-policy.summary') }),
+    'session-timeout': Flags.integer({ summary: messages.getMessage('flags.session-timeout.summary'), min: 1 }),
+  };
+}
+
+export type ParsedUpdateFlags = {
+  'target-org': Org;
+  'api-version'?: string;
+  name: string;
+  label?: string;
+  description?: string;
+  'contact-email'?: string;
+  'callback-url'?: string[];
+  'add-callback-url'?: string[];
+  'remove-callback-url'?: string[];
+  scopes?: string[];
+  'add-scopes'?: string[];
+  'remove-scopes'?: string[];
+  profile?: string[];
+  'add-profile'?: string[];
+  'remove-profile'?: string[];
+  'permission-set'?: string[];
+  'add-permission-set'?: string[];
+  'remove-permission-set'?: string[];
+  'refresh-token-policy'?: string;
+  'session-timeout'?: number;
+};
+
+export function toUpdateRequest(flags: Omit<ParsedUpdateFlags, 'target-org'>): UpdateRequest {
+  const request: UpdateRequest = {
+    label: flags.label,
+    description: flags.description,
+    contactEmail: flags['contact-email'],
+    callbackUrls: flags['callback-url'],
+    addCallbackUrls: flags['add-callback-url'],
+    removeCallbackUrls: flags['remove-callback-url'],
+    scopes: flags.scopes,
+    addScopes: flags['add-scopes'],
+    removeScopes: flags['remove-scopes'],
+    profiles: flags.profile,
+    addProfiles: flags['add-profile'],
+    removeProfiles: flags['remove-profile'],
+    permissionSets: flags['permission-set'],
+    addPermissionSets: flags['add-permission-set'],
+    removePermissionSets: flags['remove-permission-set'],
+    refreshTokenPolicy: flags['refresh-token-policy'],
+    sessionTimeoutMinutes: flags['session-timeout'],
+  };
+  return Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as UpdateRequest;
+}
+
+/** What `update --json` returns. */
+export type AppUpdateCommandResult = AppUpdateResult;
+
+export type UpdateCommandOutput = Pick<SfCommand<unknown>, 'log' | 'warn' | 'table' | 'styledHeader'>;
+
+export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: ParsedUpdateFlags): Promise<AppUpdateResult> {
+  const request = toUpdateRequest(flags);
+  if (Object.keys(request).length === 0) throw messages.createError('error.NothingAsked');
+  const conn = flags['target-org'].getConnection(flags['api-version']);
+  const context: UpdateContext = {
+    conn,
+    kind,
+    apiVersion: conn.getApiVersion(),
+    cwd: process.cwd(),
+    warn: (m) => command.warn(m),
+  };
+  const plan = await planUpdate(context, flags.name, request);
+  plan.warnings.forEach((warning) => command.warn(warning));
+  const result = await executeUpdate(plan, context);
+  printUpdate(command, result);
+  return result;
+}
+
+const shown = (value: SettingValue | undefined): string =>
+  value === undefined ? '-' : Array.isArray(value) ? value.join('\n') : String(value);
+
+export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResult): void {
+  const article = appKindInfo(result.kind).article;
+  if (!result.deployed) {
+    command.log(messages.getMessage('info.nothingChanged', [article, result.name]));
+    return;
+  }
+  command.styledHeader(messages.getMessage('info.updated', [article, result.name]));
+  command.table({
+    data: result.changes.map((change) => ({ setting: change.setting, before: shown(change.before), after: shown(change.after) })),
+    columns: [
+      { key: 'setting', name: messages.getMessage('column.setting') },
+      { key: 'before', name: messages.getMessage('column.before') },
+      { key: 'after', name: messages.getMessage('column.after') },
+    ],
+  });
+  const sent = result.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
+  command.log(messages.getMessage('info.sent', [sent, result.deploy?.method ?? '-']));
+  if (result.sourceFiles.length > 0) {
+    command.log(messages.getMessage('info.filesWritten'));
+    result.sourceFiles.forEach((file) => command.log(`  ${file}`));
+  }
 }

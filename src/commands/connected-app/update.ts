@@ -1,0 +1,21 @@
+import { SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { runUpdate, updateFlags, type AppUpdateCommandResult } from '../../shared/appUpdate.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.update');
+
+export type ConnectedAppUpdateResult = AppUpdateCommandResult;
+
+export default class ConnectedAppUpdate extends SfCommand<ConnectedAppUpdateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = updateFlags();
+
+  public async run(): Promise<ConnectedAppUpdateResult> {
+    const { flags } = await this.parse(ConnectedAppUpdate);
+    return runUpdate(this, 'ConnectedApp', flags);
+  }
+}
