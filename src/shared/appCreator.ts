@@ -143,10 +143,10 @@ export async function createApp(
     const components = await previewComponents(plan.components, { outputDir: flags.outputDir, overwrite: flags.overwrite });
     const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: 0, problems: [] };
     const paths = components.flatMap((c) => (c.path ? [c.path] : []));
-    return {
-      ...describeResult(plan, flags, context, { consumerKey: '', outcome, writtenSource: paths, warnings }),
-      dryRun: { components },
-    };
+    // The secret was never sent, so it is not shown either.
+    const { consumerSecret, ...result } = describeResult(plan, flags, context, { consumerKey: '', outcome, writtenSource: paths, warnings });
+    void consumerSecret;
+    return { ...result, dryRun: { components } };
   }
 
   // 2. Key and certificate, then the source files (never with a secret).

@@ -137,6 +137,8 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
     if (value[key] === undefined) problems.push({ path: at(key), rule: 'is required', fix: properties[key]?.description });
   }
   for (const [key, inner] of Object.entries(value)) {
+    // JSON has no undefined; an object built in code may, and it means "absent".
+    if (inner === undefined) continue;
     const property = properties[key];
     if (property) problems.push(...checkSchema(inner, property, at(key)));
     else if (schema.additionalProperties === false) {
@@ -281,7 +283,10 @@ function withValueChecks<T>(file: string, run: () => T): T {
     const err = error as Error & { settingPath?: string; actions?: string[] };
     if (err.settingPath === undefined) throw error;
     const path = err.settingPath;
-    throw messages.createError('error.InvalidSettingValue', [file, path, err.message], err.actions ?? []);
+    const wrapped = messages.createError('error.InvalidSettingValue', [file, path, err.message]);
+    // The original fix comes first: it knows the value's rules.
+    wrapped.actions = [...(err.actions ?? []), ...(wrapped.actions ?? [])];
+    throw wrapped;
   }
 }
 
@@ -328,6 +333,9 @@ function insistedSettings(flags: AppSettings): string[] {
     .map(([key]) => (flowKeys.has(key) ? `flows.${key}` : key));
 }
 
+export type ResolvedCreateInput<T> = Omit<T, 'idToken' | 'assetToken'> &
+  AppDefinitionInput & { noCertificate?: boolean; insistedSettings: string[] };
+
 /**
  * The create command's input with the preset and the definition file under the flags. The result carries a name
  * (from the flags or the file) and the settings the flags insisted on; file warnings go to warn.
@@ -335,7 +343,7 @@ function insistedSettings(flags: AppSettings): string[] {
 export async function resolveLayers<T extends LayeredCreateInput>(
   given: T,
   warn: (message: string) => void
-): Promise<Omit<T, 'idToken' | 'assetToken'> & AppDefinitionInput & { insistedSettings: string[] }> {
+): Promise<ResolvedCreateInput<T>> {
   const preset = given.preset ? presetSettings(given.preset) : undefined;
   const file = given.definitionFile ? await loadDefinitionFile(given.definitionFile) : undefined;
   file?.warnings.forEach(warn);
@@ -356,7 +364,7 @@ export async function resolveLayers<T extends LayeredCreateInput>(
     idToken: idToken === false ? undefined : idToken,
     assetToken: assetToken === false ? undefined : assetToken,
     insistedSettings: insistedSettings(flags),
-  } as Omit<T, 'idToken' | 'assetToken'> & AppDefinitionInput & { insistedSettings: string[] };
+  } as ResolvedCreateInput<T>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
