@@ -1,0 +1,107 @@
+/*
+ * `sf external-client-app create` with the real sf CLI against the emulator (issue 4): JWT login, a headless web
+ * login that sets the default Dev Hub (with the scratch-org warning), and source files that the real
+ * `sf project deploy start` deploys again unchanged.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startEmulator } from '../emulator/server.js';
+import { validateXmlDocument } from '../emulator/metadataSchema.js';
+import { describeRun, sharedSession, type SfSession } from './harness.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+type CreateResult = {
+  name: string;
+  consumerKey: string;
+  metadataPaths: string[];
+  login?: { method: string; username: string; alias?: string };
+};
+type OrgDisplay = { username: string; clientId?: string };
+type DeployJson = { success?: boolean; files?: Array<{ fullName: string; type: string; state: string; filePath?: string }> };
+
+const ECA_TYPES = [
+  'ExternalClientApplication',
+  'ExtlClntAppGlobalOauthSettings',
+  'ExtlClntAppOauthSettings',
+  'ExtlClntAppOauthConfigurablePolicies',
+  'ExtlClntAppConfigurablePolicies',
+];
+
+describe('sf external-client-app create (real sf CLI, emulator)', function () {
+  this.timeout(300_000);
+  let session: SfSession;
+  let emu: Emulator;
+
+  before(async () => {
+    session = await sharedSession();
+    // Default settings: connected apps blocked; External Client Apps are unaffected.
+    emu = await startEmulator({ port: 0, liveDelayMs: 1500 });
+    const login = await session.loginJwt({
+      instanceUrl: emu.instanceUrl,
+      username: emu.username,
+      clientId: emu.clientId,
+      keyFile: emu.jwtKeyFile,
+      alias: 'ecaorg',
+    });
+    expect(login.json.status, describeRun(login)).to.equal(0);
+  });
+  after(async () => emu?.stop());
+
+  it('--login jwt authorizes the org; the written files are schema-valid and deploy again unchanged with sf project deploy start', async () => {
+    const project = await session.makeProject('ci-eca');
+    const run = await session.json<CreateResult>(['external-client-app', 'create', '--name', 'CI_ECA', '-o', 'ecaorg', '--login', 'jwt'], {
+      cwd: project.dir,
+    });
+    expect(run.json.status, describeRun(run)).to.equal(0);
+    const result = run.json.result!;
+    expect(result.login).to.include({ method: 'jwt', username: emu.username });
+    const shown = await session.json<OrgDisplay>(['org', 'display', '-o', 'ecaorg']);
+    expect(shown.json.result!.clientId).to.equal(result.consumerKey);
+
+    expect(result.metadataPaths).to.have.length(5);
+    const types: string[] = [];
+    for (const path of result.metadataPaths) {
+      // eslint-disable-next-line no-await-in-loop
+      const validated = validateXmlDocument(await readFile(path, 'utf8'));
+      expect(validated.problems, path).to.deep.equal([]);
+      types.push(validated.type);
+    }
+    expect(types.sort()).to.deep.equal([...ECA_TYPES].sort());
+
+    emu.clearRequests();
+    const deploy = await session.json<DeployJson>(['project', 'deploy', 'start', '--source-dir', 'force-app', '-o', 'ecaorg'], {
+      cwd: project.dir,
+    });
+    expect(deploy.json.status, describeRun(deploy)).to.equal(0);
+    expect(deploy.json.result!.success).to.equal(true);
+    const deployed = deploy.json.result!.files!.filter((f) => f.state !== 'Failed');
+    expect(deployed.map((f) => f.type).sort()).to.deep.equal([...ECA_TYPES].sort());
+    expect(emu.requests().map((r) => r.operation)).to.include('deploy');
+    // The app still logs in with the same consumer key after the redeploy.
+    expect(emu.store.lookupApp(result.consumerKey).state).to.not.equal('unknown');
+  });
+
+  it('--login web --set-default-dev-hub --alias hub authorizes headlessly and warns about scratch orgs', async () => {
+    const project = await session.makeProject('hub-eca');
+    const run = await session.json<CreateResult>(
+      ['external-client-app', 'create', '--name', 'Hub_ECA', '-o', 'ecaorg', '--login', 'web', '--set-default-dev-hub', '--alias', 'hub'],
+      { cwd: project.dir, timeoutMs: 150_000 }
+    );
+    expect(run.json.status, `${describeRun(run)}\nbrowser:\n${await session.browserLog()}`).to.equal(0);
+    expect(run.json.result!.login).to.include({ method: 'web', username: emu.username, alias: 'hub' });
+    expect(JSON.stringify(run.json.warnings)).to.include('C-1016');
+    // The browser was sent to the org with the new app's client id, and came back to this project's port.
+    const browser = await session.browserLog();
+    expect(browser).to.include(`client_id=${encodeURIComponent(run.json.result!.consumerKey)}`);
+    expect(browser).to.include(`localhost%3A${project.oauthLocalPort}%2FOauthRedirect`);
+
+    const shown = await session.json<OrgDisplay>(['org', 'display', '-o', 'hub']);
+    expect(shown.json.status, describeRun(shown)).to.equal(0);
+    expect(shown.json.result).to.include({ username: emu.username, clientId: run.json.result!.consumerKey });
+    // Like sf org login web, the default goes to the project's config when run inside a project.
+    const config = JSON.parse(await readFile(join(project.dir, '.sf', 'config.json'), 'utf8')) as Record<string, unknown>;
+    // Core writes the username's first alias (as sf org login web does); both aliases name the admin here.
+    expect(config['target-dev-hub']).to.be.oneOf(['hub', 'ecaorg']);
+  });
+});
