@@ -229,6 +229,58 @@ describe('appDefinition', () => {
       expect(errorOf({ clientCredentials: true }).name).to.equal('ClientCredentialsUserRequiredError');
     });
 
+    it('client credentials: a run-as user given without the switch turns the flow on; the switch off drops the user', () => {
+      expect(errorOf({ clientCredentialsUser: '  ' }).name).to.equal('ClientCredentialsUserRequiredError');
+      const on = buildAppDefinition({ name: 'A', clientCredentialsUser: 'run@example.com' }, context);
+      expect(on.definition.flows.clientCredentialsUser).to.equal('run@example.com');
+      const off = buildAppDefinition({ name: 'A', clientCredentials: false, clientCredentialsUser: 'run@example.com' }, context);
+      expect(off.definition.flows.clientCredentialsUser).to.equal(undefined);
+    });
+
+    it('switches without their flow are refused, naming the flag that turns the flow on', () => {
+      const postOnly = errorOf({ codeCredentialPostOnly: true });
+      expect(postOnly.name).to.equal('SwitchNeedsFlowError');
+      expect(postOnly.message).to.include('codeCredentialPostOnly').and.include('codeCredential');
+      expect(postOnly.actions!.join(' ')).to.include('--code-credential');
+      const exchange = errorOf({ requireSecretForTokenExchange: true });
+      expect(exchange.actions!.join(' ')).to.include('--token-exchange');
+      expect(buildAppDefinition({ name: 'A', tokenExchange: true, requireSecretForTokenExchange: true }, context).definition.flows)
+        .to.include({ tokenExchange: true, requireSecretForTokenExchange: true });
+    });
+
+    it('contact phone: digits and phone punctuation, at most 40 characters', () => {
+      expect(buildAppDefinition({ name: 'A', contactPhone: '+1 (415) 555-0100 x12' }, context).definition.contactPhone).to.equal('+1 (415) 555-0100 x12');
+      expect(errorOf({ contactPhone: 'call me' }).name).to.equal('InvalidContactPhoneError');
+      expect(errorOf({ contactPhone: '1'.repeat(41) }).actions!.join(' ')).to.include('40');
+    });
+
+    it('callback URLs: the My Domain URL is added when asked for, and must be known', () => {
+      const withDomain = { ...context, myDomainUrl: 'https://acme.my.salesforce.com/' };
+      expect(buildAppDefinition({ name: 'A', callbackUrlMyDomain: true }, withDomain).definition.callbackUrls).to.deep.equal([
+        'https://acme.my.salesforce.com',
+      ]);
+      expect(
+        buildAppDefinition({ name: 'A', callbackUrlMyDomain: true, callbackUrls: ['https://acme.my.salesforce.com', 'myapp://cb'] }, withDomain)
+          .definition.callbackUrls
+      ).to.deep.equal(['https://acme.my.salesforce.com', 'myapp://cb']);
+      expect(errorOf({ callbackUrlMyDomain: true }).name).to.equal('MyDomainUnknownError');
+      // The 2000-character limit counts the My Domain URL too.
+      const long = `https://x.example.com/${'a'.repeat(1960)}`;
+      expect(errorOf({ callbackUrls: [long], callbackUrlMyDomain: true }, withDomain).name).to.equal('CallbackUrlsTooLongError');
+    });
+
+    it('asset tokens without a signing certificate are refused with the flag to give', () => {
+      const error = errorOf({ scopes: ['api', 'openid'], assetToken: { validityMinutes: 5 } });
+      expect(error.name).to.equal('InvalidAssetTokenError');
+      expect(error.actions!.join(' ')).to.include('--asset-token-signing-certificate');
+    });
+
+    it('a setting the kind cannot carry is an error when the user insisted on it', () => {
+      const error = errorOf({ deviceFlow: true }, { ...context, insistedSettings: ['flows.deviceFlow'] });
+      expect(error.name).to.equal('UnsupportedSettingError');
+      expect(error.message).to.include('flows.deviceFlow');
+    });
+
     it('consumer key format', () => {
       expect(errorOf({ consumerKey: 'short' }).name).to.equal('InvalidConsumerKeyError');
       expect(errorOf({ consumerKey: 'has+plus/slash' }).name).to.equal('InvalidConsumerKeyError');
@@ -245,8 +297,17 @@ describe('appDefinition', () => {
         { sessionTimeoutMinutes: 7 },
         { refreshTokenPolicy: 'x' },
         { clientCredentials: true },
+        { contactPhone: 'phone' },
+        { codeCredentialPostOnly: true },
+        { callbackUrlMyDomain: true },
+        { idToken: { validityMinutes: 0 } },
+        { scopes: ['api'], assetToken: { signingCertificate: 'S' } },
+        { singleLogoutUrl: 'http://x.example.com' },
+        { scopes: ['nope'] },
+        { deviceFlow: true, name: 'Insisted' },
       ];
-      for (const input of inputs) expect((errorOf(input).actions ?? []).length, JSON.stringify(input)).to.be.greaterThan(0);
+      const insisting = { ...context, insistedSettings: ['flows.deviceFlow'] };
+      for (const input of inputs) expect((errorOf(input, insisting).actions ?? []).length, JSON.stringify(input)).to.be.greaterThan(0);
     });
   });
 
