@@ -12,6 +12,8 @@ import { createWithCrud, deployZip, readComponent, type DeployOutcome } from './
 import { findMissing, findUser, isPreAuthorized, type OrgUser } from './orgLookup.js';
 import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from './loginChain.js';
 import { appKindInfo } from './appKinds.js';
+import { updateToDefinition, type AppUpdateResult } from './appUpdate.js';
+import { certificateExpiry } from './appInventory.js';
 import { resolveProjectContext, type ProjectContext } from './projectContext.js';
 import {
   assertClientCredentialsUserExists,
@@ -52,6 +54,8 @@ export type CreateAppFlags = AppDefinitionInput & {
   insistedSettings?: string[];
   /** Check everything, show the metadata, deploy and write nothing (except source files to outputDir). */
   dryRun?: boolean;
+  /** When the app exists, change it to this definition (only what differs) instead of failing. */
+  updateExisting?: boolean;
 };
 
 /** What createApp takes: the name may come from the definition file instead of the flags. */
@@ -107,6 +111,8 @@ export type CreateAppResult = {
   warnings: string[];
   /** Only with --dry-run: the components that would be deployed (nothing was). */
   dryRun?: { components: ComponentPreview[] };
+  /** create --update-existing on an app that exists: what changed (deployed is false when nothing differed). */
+  update?: AppUpdateResult;
 };
 
 const noProgress: CreateProgress = { stage: () => {}, info: () => {}, warn: () => {} };
@@ -121,6 +127,8 @@ type CreationPlan = {
   generated?: KeyAndCertificate;
   certificateFromUser?: CertificateFile;
   sourcePlan?: SourceFilePlan;
+  /** --update-existing and the app exists: nothing else was planned. */
+  existing?: boolean;
 };
 
 export async function createApp(
@@ -139,6 +147,7 @@ export async function createApp(
   progress.stage('prepare');
   const flags: CreateAppFlags = await resolveLayers(request, warn);
   const plan = await planCreation(flags, context, warn);
+  if (plan.existing) return updateExisting(plan, flags, context, { warn, warnings, progress, openBrowser });
   if (flags.dryRun) {
     const components = await previewComponents(plan.components, { outputDir: flags.outputDir, overwrite: flags.overwrite });
     const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: 0, problems: [] };
@@ -216,6 +225,7 @@ async function planCreation(
   await assertOrgHas(context.conn, definition);
   definition.consumerSecret = secretFor(definition, flags);
   if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
+    if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
     throw messages.createError('error.AppExists', [kindInfo.article, definition.name]);
   }
 
@@ -309,6 +319,46 @@ async function deployOrExplain(
     .map((p) => `${p.fileName ?? (p.type ? `${p.type} ${p.fullName}` : '')}: ${p.message}`)
     .join('\n');
   throw messages.createError('error.DeployFailed', [text], [kept]);
+}
+
+/** create --update-existing on an app that exists: the update path (appUpdate.ts), then the same result and login. */
+async function updateExisting(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  run: { warn: (m: string) => void; warnings: string[]; progress: CreateProgress; openBrowser?: BrowserOpener }
+): Promise<CreateAppResult> {
+  run.progress.stage('deploy');
+  const update = await updateToDefinition(
+    { conn: context.conn, kind: context.kind, apiVersion: context.apiVersion, cwd: context.cwd, warn: run.warn },
+    plan.definition,
+    {
+      certificate: plan.certificateFromUser ? 'fromDefinition' : flags.noCertificate ? 'none' : 'keepOrg',
+      keyFolderBase: plan.project.projectRoot ?? context.cwd,
+      outputDir: flags.outputDir,
+      jwtKeyFile: flags.jwtKeyFile,
+    }
+  );
+  update.warnings.forEach(run.warn);
+  const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: update.deploy?.requests ?? 0, problems: [] };
+  const { certificate, keyFiles, ...updateResult } = update;
+  const withKey: CreationPlan = { ...plan, definition: { ...plan.definition, certificate } };
+  const result: CreateAppResult = {
+    ...describeResult(withKey, { ...flags, jwtKeyFile: keyFiles.privateKeyPath ?? flags.jwtKeyFile }, context, {
+      consumerKey: update.consumerKey ?? '',
+      outcome,
+      writtenSource: update.sourceFiles,
+      warnings: run.warnings,
+    }),
+    certificatePath: flags.certificateFile ?? keyFiles.certificatePath,
+    certificateExpires: certificateExpiry(certificate),
+    update: updateResult,
+  };
+  if (flags.login) {
+    run.progress.stage('login');
+    result.login = await loginWithNewApp(withKey, flags, result, run.progress, run.openBrowser, context.loginRetry);
+  }
+  return result;
 }
 
 function describeResult(

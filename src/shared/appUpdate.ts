@@ -7,8 +7,8 @@
  * every other element (including ones this plugin does not model, and spellings it would not use) goes back exactly
  * as the org had it. The project's source files get the same element changes merged into their own content.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Connection, Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
@@ -22,6 +22,7 @@ import { parseSourceXml, toSourceXml } from './metadataXml.js';
 import { parseScopes } from './scopes.js';
 import { metadataTypeInfo } from './sourceFiles.js';
 import { parseCertificatePem } from './certificate.js';
+import { CERTIFICATE_FILE_NAME, DEFAULT_KEY_FOLDER, KEY_FILE_NAME } from './keyFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -685,4 +686,58 @@ export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResul
     command.log(messages.getMessage('info.filesWritten'));
     result.sourceFiles.forEach((file) => command.log(`  ${file}`));
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// create --update-existing: the app exists, so make it match the definition create would deploy.
+
+export type ExistingCertificate = {
+  /** The certificate the app should have: the user's (--certificate-file), none (--no-certificate), or the org's. */
+  certificate: 'fromDefinition' | 'none' | 'keepOrg';
+  /** Key and certificate files create would have written, to reuse instead of making new ones. */
+  keyFolderBase: string;
+  outputDir?: string;
+  jwtKeyFile?: string;
+};
+
+export type ExistingKeyFiles = { privateKeyPath?: string; certificatePath?: string };
+
+/**
+ * Changes an existing app to the definition create built (consumer key and secret excluded: they never change).
+ * When nothing differs, nothing is sent and no file written. A certificate is never made for an existing app: the
+ * org's stays unless the user gave one (or --no-certificate), and the key file at create's path is reported when it
+ * is there.
+ */
+export async function updateToDefinition(
+  context: UpdateContext,
+  desired: OAuthAppDefinition,
+  options: ExistingCertificate
+): Promise<AppUpdateResult & { keyFiles: ExistingKeyFiles; certificate?: string }> {
+  const record = await readApp(context.conn, context.kind, desired.name, { counter: context.counter, warn: context.warn });
+  if (!record) throw appNotFoundError(context.kind, desired.name);
+  const target: OAuthAppDefinition = { ...desired };
+  const warnings: string[] = [];
+  if (options.certificate === 'none') delete target.certificate;
+  else if (options.certificate === 'keepOrg') target.certificate = record.definition.certificate;
+  const keyFiles = await findExistingKeyFiles(desired.name, options, context.cwd);
+  if (options.certificate === 'keepOrg' && record.definition.certificate && !keyFiles.privateKeyPath) {
+    warnings.push(messages.getMessage('warning.KeptOrgCertificate', [desired.name]));
+  }
+  if (options.certificate === 'keepOrg' && !record.definition.certificate) {
+    warnings.push(messages.getMessage('warning.NoCertificate', [desired.name]));
+  }
+  const plan = planFromRecord(record, target, {}, warnings);
+  const result = await executeUpdate(plan, context);
+  return { ...result, keyFiles, certificate: plan.after.certificate };
+}
+
+async function findExistingKeyFiles(appName: string, options: ExistingCertificate, cwd: string): Promise<ExistingKeyFiles> {
+  const folder = options.outputDir ? resolve(cwd, options.outputDir) : join(resolve(options.keyFolderBase), DEFAULT_KEY_FOLDER, appName);
+  const privateKeyPath = options.jwtKeyFile ? resolve(cwd, options.jwtKeyFile) : join(folder, KEY_FILE_NAME);
+  const certificatePath =
+    options.jwtKeyFile && !options.outputDir
+      ? join(dirname(privateKeyPath), `${basename(privateKeyPath, extname(privateKeyPath))}.crt`)
+      : join(folder, CERTIFICATE_FILE_NAME);
+  const present = async (path: string): Promise<string | undefined> => access(path).then(() => path, () => undefined);
+  return { privateKeyPath: await present(privateKeyPath), certificatePath: await present(certificatePath) };
 }

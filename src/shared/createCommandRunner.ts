@@ -5,6 +5,7 @@
 import { Messages, type Org } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from './appModel.js';
+import { printUpdate } from './appUpdate.js';
 import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from './appCreator.js';
 import { settingsFromFlags, type ParsedSettingFlags } from './createFlags.js';
 
@@ -23,6 +24,7 @@ export type ParsedCreateFlags = ParsedSettingFlags & {
   'secret-file'?: string;
   'show-secret'?: boolean;
   overwrite?: boolean;
+  'update-existing'?: boolean;
   login?: 'jwt' | 'web';
   username?: string;
   'instance-url'?: URL;
@@ -43,6 +45,7 @@ export function toCreateAppFlags(flags: ParsedCreateFlags): CreateAppRequest {
     secretFile: flags['secret-file'],
     showSecret: flags['show-secret'],
     overwrite: flags.overwrite,
+    updateExisting: flags['update-existing'],
     login: flags.login,
     username: flags.username,
     instanceUrl: flags['instance-url']?.href.replace(/\/$/, ''),
@@ -98,6 +101,8 @@ export async function runCreate(
   }
   mso.stop();
   if (result.dryRun) printDryRun(command, result);
+  // --update-existing on an app that exists: what changed, as update shows it.
+  else if (result.update) printUpdate(command, result.update);
   else printSummary(command, result);
   return result;
 }

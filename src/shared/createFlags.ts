@@ -308,6 +308,11 @@ export function createFlags(defaultWaitMinutes: number) {
       helpGroup: OAUTH_GROUP,
     }),
     overwrite: Flags.boolean({ summary: messages.getMessage('flags.overwrite.summary'), helpGroup: APP_GROUP }),
+    'update-existing': Flags.boolean({
+      summary: messages.getMessage('flags.update-existing.summary'),
+      description: messages.getMessage('flags.update-existing.description'),
+      helpGroup: APP_GROUP,
+    }),
     login: Flags.option({
       summary: messages.getMessage('flags.login.summary'),
       options: ['jwt', 'web'] as const,
