@@ -1,0 +1,122 @@
+/*
+ * --definition-file with the real sf CLI against the emulator: an integration app (seed 003's settings) made from a
+ * JSON file as an External Client App, then display's --json output fed back as the definition of a second app,
+ * which must come out with the same settings. A dry run from the same file deploys nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startEmulator } from '../emulator/server.js';
+import { describeRun, sharedSession, type SfSession, type TestProject } from './harness.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+type CreateResult = { name: string; consumerKey: string; secretFile?: string; dryRun?: { components: Array<{ type: string; xml: string }> } };
+type DisplayResult = Record<string, unknown> & { name: string; consumerKey?: string };
+
+const RUN_AS = 'integration@oauthapps.emulator.org';
+
+describe('Definition file with the real sf CLI', function () {
+  this.timeout(300_000);
+  let session: SfSession;
+  let emu: Emulator;
+  let project: TestProject;
+
+  before(async () => {
+    session = await sharedSession();
+    emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
+    const login = await session.loginJwt({
+      instanceUrl: emu.instanceUrl,
+      username: emu.username,
+      clientId: emu.clientId,
+      keyFile: emu.jwtKeyFile,
+      alias: 'defs',
+    });
+    expect(login.json.status, describeRun(login)).to.equal(0);
+    project = await session.makeProject('definition-file');
+  });
+
+  after(async () => {
+    await emu?.stop();
+  });
+
+  it('creates an integration app from a file, and display output recreates it with the same settings', async () => {
+    const file = await project.write(
+      'config/integration-app.json',
+      JSON.stringify({
+        $schema: '../node_modules/sf-plugin-oauth-apps/schemas/app-definition.schema.json',
+        name: 'Data_Sync',
+        label: 'Data Sync',
+        contactPhone: '+1 415 555 0100',
+        scopes: ['full', 'refresh_token'],
+        callbackUrlMyDomain: true,
+        noCertificate: true,
+        refreshTokenPolicy: 'inactive:30d',
+        sessionTimeoutMinutes: 60,
+        ipRelaxation: 'relax-refresh',
+        flows: {
+          deviceFlow: true,
+          clientCredentialsUser: RUN_AS,
+          requireSecretForWebServer: true,
+          requireSecretForRefreshToken: true,
+          introspectAllTokens: true,
+          refreshTokenRotation: true,
+        },
+        idToken: { validityMinutes: 10, audiences: ['https://sync.example.com'] },
+        singleLogoutUrl: 'https://sync.example.com/logout',
+      })
+    );
+
+    // A dry run of the same file: the metadata is shown, nothing is deployed.
+    const deploysBefore = emu.requests().filter((r) => /deploy/i.test(r.operation ?? '')).length;
+    const dry = await session.json<CreateResult>(
+      ['external-client-app', 'create', '--definition-file', file, '--secret-file', join(project.dir, 'dry.secret'), '--dry-run', '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(dry.json.status, describeRun(dry)).to.equal(0);
+    const globalXml = dry.json.result!.dryRun!.components.find((c) => c.type === 'ExtlClntAppGlobalOauthSettings')!.xml;
+    expect(globalXml).to.include('<isDeviceFlowEnabled>true</isDeviceFlowEnabled>').and.include('<consumerSecret>********</consumerSecret>');
+    expect(emu.requests().filter((r) => /deploy/i.test(r.operation ?? '')).length).to.equal(deploysBefore);
+
+    const first = await session.json<CreateResult>(
+      ['external-client-app', 'create', '--definition-file', file, '--secret-file', join(project.dir, 'first.secret'), '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(first.json.status, describeRun(first)).to.equal(0);
+    expect((await readFile(join(project.dir, 'first.secret'), 'utf8')).trim()).to.have.length.greaterThan(7);
+
+    const shown = await session.run(['external-client-app', 'display', '--name', 'Data_Sync', '-o', 'defs', '--json'], { cwd: project.dir });
+    expect(shown.exitCode, describeRun(shown)).to.equal(0);
+    const original = (JSON.parse(shown.stdout) as { result: DisplayResult }).result;
+    expect(original).to.deep.include({
+      callbackUrls: [emu.instanceUrl],
+      // openid was added for the ID token settings.
+      scopes: ['Full', 'RefreshToken', 'OpenID'],
+      contactPhone: '+1 415 555 0100',
+      ipRelaxation: 'ENFORCE_RELAXREFRESH',
+      refreshTokenPolicy: { type: 'specificInactivity', value: 30, unit: 'days' },
+      singleLogoutUrl: 'https://sync.example.com/logout',
+    });
+    expect(original.flows).to.include({ deviceFlow: true, clientCredentialsUser: RUN_AS, introspectAllTokens: true, requireSecretForWebServer: true });
+    expect(original).to.not.have.property('certificate');
+
+    // display's whole --json output, as a user would save it, is the second app's definition; --name overrides.
+    const saved = await project.write('config/shown.json', shown.stdout);
+    const second = await session.json<CreateResult>(
+      ['external-client-app', 'create', '--definition-file', saved, '--name', 'Data_Sync_2', '--secret-file', join(project.dir, 'second.secret'), '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(second.json.status, describeRun(second)).to.equal(0);
+    expect(second.json.result!.consumerKey).to.not.equal(first.json.result!.consumerKey);
+    expect(second.json.warnings?.join(' ')).to.include('consumerKey is ignored');
+
+    const again = await session.json<DisplayResult>(['external-client-app', 'display', '--name', 'Data_Sync_2', '-o', 'defs'], { cwd: project.dir });
+    expect(again.json.status, describeRun(again)).to.equal(0);
+    const strip = (shownApp: DisplayResult): Record<string, unknown> => {
+      const { name, consumerKey, ...settings } = shownApp;
+      void name;
+      void consumerKey;
+      return settings;
+    };
+    expect(strip(again.json.result!)).to.deep.equal(strip(original));
+  });
+});
