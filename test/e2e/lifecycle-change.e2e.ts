@@ -1,0 +1,239 @@
+/*
+ * Changing an app after creation, with the real sf CLI against the emulator, for both kinds: update (a callback URL
+ * added, a scope removed, everything else kept in the org and in the source file, an element this plugin does not
+ * model included), rotate-certificate (the old key no longer logs in, the new one does), and create run twice with
+ * --update-existing (the second run changes nothing and sends no deploy).
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { startEmulator } from '../emulator/server.js';
+import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
+import { describeRun, sharedSession, type SfSession, type TestProject } from './harness.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+type CreateResult = {
+  name: string;
+  consumerKey: string;
+  metadataPaths: string[];
+  privateKeyPath?: string;
+  update?: { deployed: boolean; changes: unknown[] };
+};
+type UpdateResult = {
+  deployed: boolean;
+  changes: Array<{ setting: string; before?: unknown; after?: unknown }>;
+  components: Array<{ type: string; fullName: string; elements: string[] }>;
+  sourceFiles: string[];
+};
+type RotateResult = {
+  consumerKey: string;
+  privateKeyPath: string;
+  previousPrivateKeyPath: string;
+  previousCertificate?: { expires?: string };
+  certificate: { expires?: string };
+};
+
+type Loose = Record<string, unknown>;
+
+const KINDS = [
+  {
+    topic: 'connected-app',
+    kind: 'ConnectedApp',
+    // The element that carries the change, and an element the plugin does not model, in the same component.
+    changed: 'ConnectedApp',
+    unknown: { element: 'startUrl', value: 'https://example.com/start', before: 'sessionPolicy' },
+  },
+  {
+    topic: 'external-client-app',
+    kind: 'ExternalClientApplication',
+    changed: 'ExtlClntAppOauthSettings',
+    unknown: { element: 'isFirstPartyAppEnabled', value: false, before: 'label' },
+  },
+] as const;
+
+/** Inserts an element after `after` (its xsd:sequence place), keeping the order of the others. */
+function withElement(content: Loose, element: string, value: unknown, after: string): Loose {
+  const entries = Object.entries(content).filter(([key]) => key !== element);
+  entries.splice(entries.findIndex(([key]) => key === after) + 1, 0, [element, value]);
+  return Object.fromEntries(entries);
+}
+
+/** The org's and the file's scope and callback elements, wherever the kind keeps them. */
+function oauthOf(kind: string, components: Record<string, Loose>): { scopes: string; callbackUrl: string } {
+  if (kind === 'ConnectedApp') {
+    const oauth = components.ConnectedApp.oauthConfig as Loose;
+    return { scopes: ([] as unknown[]).concat(oauth.scopes).join(', '), callbackUrl: String(oauth.callbackUrl) };
+  }
+  return {
+    scopes: String(components.ExtlClntAppOauthSettings.commaSeparatedOauthScopes),
+    callbackUrl: String(components.ExtlClntAppGlobalOauthSettings.callbackUrl),
+  };
+}
+
+/** Content without the elements the update changes (callback URLs and scopes). */
+function withoutChanged(content: Loose): Loose {
+  const copy = structuredClone(content);
+  delete copy.callbackUrl;
+  delete copy.commaSeparatedOauthScopes;
+  const oauth = copy.oauthConfig as Loose | undefined;
+  if (oauth) {
+    delete oauth.callbackUrl;
+    delete oauth.scopes;
+  }
+  return copy;
+}
+
+describe('Changing apps with the real sf CLI: update, rotate-certificate, create --update-existing', function () {
+  this.timeout(600_000);
+  let session: SfSession;
+  let emu: Emulator;
+  /** A HOME of its own for the login checks: a failed sf org login jwt deletes that user's auth. */
+  let loginHome: string;
+
+  const orgComponents = (kind: string, name: string): Record<string, Loose> => {
+    const types =
+      kind === 'ConnectedApp'
+        ? ['ConnectedApp']
+        : ['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'];
+    return Object.fromEntries(
+      types.map((type) => {
+        const fullName = emu.store.list(type).find((c) => c.fullName === name || c.fullName.startsWith(`${name}_`))!.fullName;
+        const { fullName: ignored, ...content } = emu.store.read(type, fullName)!;
+        void ignored;
+        return [type, content];
+      })
+    );
+  };
+
+  const loginWith = (clientId: string, keyFile: string): ReturnType<SfSession['loginJwt']> =>
+    session.loginJwt(
+      { instanceUrl: emu.instanceUrl, username: emu.username, clientId, keyFile, alias: 'checked' },
+      { env: { HOME: loginHome } }
+    );
+
+  before(async () => {
+    session = await sharedSession();
+    emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
+    loginHome = await mkdtemp(join(tmpdir(), 'change-login-home-'));
+    const login = await session.loginJwt({
+      instanceUrl: emu.instanceUrl,
+      username: emu.username,
+      clientId: emu.clientId,
+      keyFile: emu.jwtKeyFile,
+      alias: 'change',
+    });
+    expect(login.json.status, describeRun(login)).to.equal(0);
+  });
+
+  after(async () => {
+    await emu?.stop();
+  });
+
+  for (const { topic, kind, changed, unknown } of KINDS) {
+    describe(topic, () => {
+      const name = `Change_${kind === 'ConnectedApp' ? 'Ca' : 'Eca'}`;
+      let project: TestProject;
+      let created: CreateResult;
+      let changedFile: string;
+
+      before(async () => {
+        project = await session.makeProject(`change-${topic}`);
+        const run = await session.json<CreateResult>([topic, 'create', '--name', name, '-o', 'change'], { cwd: project.dir });
+        expect(run.json.status, describeRun(run)).to.equal(0);
+        created = run.json.result!;
+
+        // An element the plugin does not model, in the org (as Setup or another tool would put it) and in the file.
+        const component = emu.store.list(changed).find((c) => c.fullName === name || c.fullName.startsWith(`${name}_`))!;
+        const { fullName, ...content } = emu.store.read(changed, component.fullName)!;
+        const saved = emu.store.save(
+          [{ type: changed, fullName: String(fullName), content: withElement(content, unknown.element, unknown.value, unknown.before) }],
+          { mode: 'update', allOrNothing: true }
+        );
+        expect(saved[0].errors).to.deep.equal([]);
+        changedFile = created.metadataPaths.find((path) => path.includes(kind === 'ConnectedApp' ? '.connectedApp-' : '.ecaOauth-'))!;
+        const parsed = parseSourceXml(await readFile(changedFile, 'utf8'));
+        await writeFile(changedFile, toSourceXml({ type: changed, content: withElement(parsed.content, unknown.element, unknown.value, unknown.before) }));
+      });
+
+      it('update adds a callback URL and removes a scope; everything else stays, in the org and in the file', async () => {
+        const orgBefore = orgComponents(kind, name);
+        const filesBefore = await Promise.all(created.metadataPaths.map(async (path) => [path, await readFile(path, 'utf8')] as const));
+        const run = await session.json<UpdateResult>(
+          [topic, 'update', '--name', name, '-o', 'change', '--add-callback-url', 'https://ci.example.com/callback', '--remove-scopes', 'web'],
+          { cwd: project.dir }
+        );
+        expect(run.json.status, describeRun(run)).to.equal(0);
+        expect(run.json.result!.changes.map((c) => c.setting)).to.deep.equal(['callbackUrls', 'scopes']);
+
+        const orgAfter = orgComponents(kind, name);
+        expect(oauthOf(kind, orgAfter)).to.deep.equal({
+          scopes: 'Api, RefreshToken',
+          callbackUrl: `http://localhost:${project.oauthLocalPort}/OauthRedirect\nhttps://ci.example.com/callback`,
+        });
+        for (const type of Object.keys(orgBefore)) {
+          expect(withoutChanged(orgAfter[type]), type).to.deep.equal(withoutChanged(orgBefore[type]));
+        }
+        expect(orgAfter[changed][unknown.element]).to.equal(unknown.value);
+
+        // Files: the changed ones merged (the unknown element kept), the others byte for byte the same.
+        for (const [path, text] of filesBefore) {
+          const now = await readFile(path, 'utf8');
+          if (!run.json.result!.sourceFiles.includes(path)) {
+            expect(now, path).to.equal(text);
+            continue;
+          }
+          const [before, after] = [parseSourceXml(text).content, parseSourceXml(now).content];
+          expect(withoutChanged(after), path).to.deep.equal(withoutChanged(before));
+        }
+        const file = parseSourceXml(await readFile(changedFile, 'utf8')).content;
+        expect(file[unknown.element]).to.equal(unknown.value);
+      });
+
+      it('rotate-certificate: the old key no longer logs in, the new one does', async () => {
+        const run = await session.json<RotateResult>([topic, 'rotate-certificate', '--name', name, '-o', 'change'], { cwd: project.dir });
+        expect(run.json.status, describeRun(run)).to.equal(0);
+        const rotated = run.json.result!;
+        expect(rotated.privateKeyPath).to.equal(created.privateKeyPath);
+        expect(rotated.previousCertificate?.expires).to.be.a('string');
+        expect(rotated.certificate.expires).to.be.a('string');
+
+        const old = await loginWith(rotated.consumerKey, rotated.previousPrivateKeyPath);
+        expect(old.json.status, describeRun(old)).to.not.equal(0);
+        const fresh = await loginWith(rotated.consumerKey, rotated.privateKeyPath);
+        expect(fresh.json.status, describeRun(fresh)).to.equal(0);
+        // Rotation changes the certificate and nothing else.
+        expect(orgComponents(kind, name)[changed][unknown.element]).to.equal(unknown.value);
+      });
+
+      it('create --update-existing twice: the second run changes nothing, sends no deploy and exits 0', async () => {
+        const app = `Again_${kind === 'ConnectedApp' ? 'Ca' : 'Eca'}`;
+        const args = [topic, 'create', '--name', app, '-o', 'change', '--update-existing'];
+        const first = await session.json<CreateResult>(args, { cwd: project.dir });
+        expect(first.json.status, describeRun(first)).to.equal(0);
+        expect(first.json.result!.update).to.equal(undefined);
+        const files = await Promise.all(first.json.result!.metadataPaths.map((path) => readFile(path, 'utf8')));
+
+        emu.clearRequests();
+        const second = await session.json<CreateResult>(args, { cwd: project.dir });
+        expect(second.json.status, describeRun(second)).to.equal(0);
+        expect(second.json.result!.update).to.deep.include({ deployed: false, changes: [] });
+        expect(second.json.result!.consumerKey).to.equal(first.json.result!.consumerKey);
+        const writes = emu
+          .requests()
+          .map((entry) => entry.operation ?? '')
+          .filter((op) => ['deploy', 'createMetadata', 'updateMetadata', 'upsertMetadata', 'deleteMetadata'].includes(op));
+        expect(writes).to.deep.equal([]);
+        expect(await Promise.all(first.json.result!.metadataPaths.map((path) => readFile(path, 'utf8')))).to.deep.equal(files);
+
+        // A changed setting in a third run is applied, and only that.
+        const third = await session.json<CreateResult>([...args, '--label', 'Again with a label'], { cwd: project.dir });
+        expect(third.json.status, describeRun(third)).to.equal(0);
+        expect(third.json.result!.update).to.deep.include({ deployed: true });
+        expect(third.json.result!.update!.changes).to.deep.equal([
+          { setting: 'label', before: app.replace(/_/g, ' '), after: 'Again with a label' },
+        ]);
+      });
+    });
+  }
+});
