@@ -45,12 +45,49 @@ async function main(): Promise<void> {
     );
     say(`  org ${org.id} at ${org.instanceUrl}, API ${org.apiVersion}`);
 
-    // ---------------------------------------------------------------------------------------------------------
-    // CREATE COMMANDS GO HERE. Chain the plugin's commands against the logged-in emulator org, for example:
-    //   check('sf external-client-app create', await session.json(
-    //     ['external-client-app', 'create', '--name', 'Demo_App', '--target-org', 'emu', '--login', 'jwt']));
-    // and print the consumer key, the files written and the new alias from the result.
-    // ---------------------------------------------------------------------------------------------------------
+    // The main job: an External Client App for CI (the default kind for new apps), created from flags in an SFDX
+    // project, deployed, and used straight away for a JWT login; the emulator makes it live only after a delay, as
+    // real orgs do, so the command waits it out.
+    await fetch(`${emu.instanceUrl}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ liveDelayMs: 3000 }),
+    });
+    const project = await session.makeProject('demo');
+    type Created = {
+      consumerKey: string;
+      privateKeyPath: string;
+      certificateExpires: string;
+      metadataPaths: string[];
+      loginCommand: string;
+      login?: { username: string; alias?: string; attempts: number; waitedMs: number };
+    };
+    const created = check(
+      'sf external-client-app create --name Demo_App --target-org emu --login jwt --alias demo-ci',
+      await session.json<Created>(
+        ['external-client-app', 'create', '--name', 'Demo_App', '--target-org', 'emu', '--login', 'jwt', '--alias', 'demo-ci'],
+        { cwd: project.dir }
+      )
+    );
+    say(`  consumer key ${created.consumerKey}`);
+    say(`  private key ${created.privateKeyPath} (certificate valid until ${created.certificateExpires.slice(0, 10)})`);
+    for (const file of created.metadataPaths) say(`  wrote ${file}`);
+    say(
+      `  logged in as ${created.login?.username ?? '?'} (alias ${created.login?.alias ?? '?'}) after ${
+        created.login?.attempts ?? '?'
+      } attempt(s), ${created.login?.waitedMs ?? '?'} ms waiting for the app to go live`
+    );
+    const ci = check(
+      'sf org display --target-org demo-ci',
+      await session.json<{ clientId: string; instanceUrl: string }>(['org', 'display', '--target-org', 'demo-ci'])
+    );
+    if (ci.clientId !== created.consumerKey) throw new Error(`demo-ci uses client ${ci.clientId}, not the new app`);
+    say(`  demo-ci is authorized through the new app (client id ${ci.clientId.slice(0, 12)}...)`);
+    const apps = check(
+      'sf external-client-app list --target-org emu',
+      await session.json<{ apps: Array<{ name: string }> }>(['external-client-app', 'list', '--target-org', 'emu'])
+    );
+    say(`  apps in the org: ${apps.apps.map((a) => a.name).join(', ')}`);
 
     const seen = emu.requests();
     say(`the emulator served ${seen.length} requests:`);
