@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import ConnectedAppUpdate from '../../../src/commands/connected-app/update.js';
+import { createConnectedApp, definition, soapOperations, startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+
+describe('connected-app update', function () {
+  this.timeout(60_000);
+  let org: EmulatorOrg;
+  const sandbox = sinon.createSandbox();
+  let ux: ReturnType<typeof stubSfCommandUx>;
+
+  before(async () => {
+    org = await startEmulatorOrg();
+    await createConnectedApp(org.conn, definition('Cmd_Update'));
+  });
+  after(async () => org?.close());
+  beforeEach(() => {
+    ux = stubSfCommandUx(sandbox);
+    org.emulator.clearRequests();
+  });
+  afterEach(() => sandbox.restore());
+
+  it('changes the named settings with one updateMetadata and prints before and after', async () => {
+    const result = await ConnectedAppUpdate.run([
+      '-o', org.emulator.username, '-n', 'Cmd_Update',
+      '--refresh-token-policy', 'inactive:7d', '--add-scopes', 'openid', '--label', 'Renamed',
+    ]);
+    expect(result.changes).to.deep.equal([
+      { setting: 'label', before: 'Cmd Update', after: 'Renamed' },
+      { setting: 'scopes', before: ['Api', 'Web', 'RefreshToken'], after: ['Api', 'Web', 'RefreshToken', 'OpenID'] },
+      { setting: 'refreshTokenPolicy', before: '90d', after: 'inactive:7d' },
+    ]);
+    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'updateMetadata']);
+    expect(ux.styledHeader.firstCall.args[0]).to.equal('Updated the connected app Cmd_Update');
+    const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; after: string }> }).data;
+    expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
+  });
+
+  it('says nothing changed and sends no update when the org already has it (safe to repeat)', async () => {
+    const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--label', 'Renamed']);
+    expect(result.deployed).to.equal(false);
+    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
+    expect(ux.log.args.flat().join('\n')).to.include('already has these settings');
+  });
+
+  it('refuses a command that names no setting, before asking the org', async () => {
+    const error = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update']).then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(error?.message).to.include('Nothing to change');
+    expect(soapOperations(org.emulator)).to.deep.equal([]);
+  });
+});

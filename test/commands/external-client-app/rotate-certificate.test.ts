@@ -1,0 +1,54 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import EcaRotateCertificate from '../../../src/commands/external-client-app/rotate-certificate.js';
+import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+
+describe('external-client-app rotate-certificate', function () {
+  this.timeout(60_000);
+  let org: EmulatorOrg;
+  let project: string;
+  let cwd: string;
+  const sandbox = sinon.createSandbox();
+  let ux: ReturnType<typeof stubSfCommandUx>;
+
+  before(async () => {
+    org = await startEmulatorOrg();
+    await createExternalClientApp(org.conn, definition('Cmd_Rotate', { consumerKey: 'CmdRotateKey12345' }));
+    project = await mkdtemp(join(tmpdir(), 'rotate-command-'));
+    await mkdir(join(project, 'force-app'));
+    await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+    cwd = process.cwd();
+    process.chdir(project);
+  });
+  after(async () => {
+    process.chdir(cwd);
+    await org?.close();
+    await rm(project, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    ux = stubSfCommandUx(sandbox);
+  });
+  afterEach(() => sandbox.restore());
+
+  it('replaces the certificate and, with --rotate-consumer-key, the consumer key; reports both expiries', async () => {
+    const result = await EcaRotateCertificate.run([
+      '-o', org.emulator.username, '-n', 'Cmd_Rotate', '--rotate-consumer-key', '--certificate-days', '60',
+    ]);
+    expect(result.consumerKeyRotated).to.equal(true);
+    expect(result.consumerKey).to.be.a('string').and.not.equal('CmdRotateKey12345');
+    expect(org.emulator.store.lookupApp('CmdRotateKey12345').state).to.equal('unknown');
+    expect(result.update.components).to.deep.equal([
+      { type: 'ExtlClntAppGlobalOauthSettings', fullName: 'Cmd_Rotate_glbl', elements: ['certificate', 'shouldRotateConsumerKey'] },
+    ]);
+    expect(result.previousCertificate?.expires).to.be.a('string');
+    expect(Date.parse(result.certificate.expires!) - Date.now()).to.be.closeTo(60 * 86_400_000, 86_400_000);
+    expect(result.privateKeyPath).to.equal(join(project, '.sf-oauth-apps', 'Cmd_Rotate', 'server.key'));
+    const shown = ux.styledObject.firstCall.args[0] as Record<string, string>;
+    expect(Object.values(shown).join(' ')).to.include(`${result.consumerKey} (new)`);
+    expect(ux.log.args.flat().join('\n')).to.include('sf org login jwt --client-id');
+  });
+});

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import EcaUpdate from '../../../src/commands/external-client-app/update.js';
+import { createExternalClientApp, definition, soapOperations, startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+
+describe('external-client-app update', function () {
+  this.timeout(60_000);
+  let org: EmulatorOrg;
+  const sandbox = sinon.createSandbox();
+  let ux: ReturnType<typeof stubSfCommandUx>;
+
+  before(async () => {
+    org = await startEmulatorOrg();
+    await createExternalClientApp(org.conn, definition('Cmd_Eca_Update'));
+  });
+  after(async () => org?.close());
+  beforeEach(() => {
+    ux = stubSfCommandUx(sandbox);
+    org.emulator.clearRequests();
+  });
+  afterEach(() => sandbox.restore());
+
+  it('changes the named settings in one deploy of the changed components and prints before and after', async () => {
+    const result = await EcaUpdate.run([
+      '-o', org.emulator.username, '-n', 'Cmd_Eca_Update',
+      '--refresh-token-policy', 'inactive:7d', '--add-scopes', 'openid', '--label', 'Renamed',
+    ]);
+    expect(result.changes).to.deep.equal([
+      { setting: 'label', before: 'Cmd Eca Update', after: 'Renamed' },
+      { setting: 'scopes', before: ['Api', 'Web', 'RefreshToken'], after: ['Api', 'Web', 'RefreshToken', 'OpenID'] },
+      { setting: 'refreshTokenPolicy', before: '90d', after: 'inactive:7d' },
+    ]);
+    // Label, scopes and policy live in three components; only those three go, in one deploy.
+    expect(soapOperations(org.emulator).filter((op) => op === 'deploy')).to.have.length(1);
+    expect(result.components.map((c) => c.type).sort()).to.deep.equal([
+      'ExternalClientApplication',
+      'ExtlClntAppOauthConfigurablePolicies',
+      'ExtlClntAppOauthSettings',
+    ]);
+    expect(ux.styledHeader.firstCall.args[0]).to.equal('Updated the External Client App Cmd_Eca_Update');
+    const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; after: string }> }).data;
+    expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
+  });
+
+  it('says nothing changed and sends no update when the org already has it (safe to repeat)', async () => {
+    const result = await EcaUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Eca_Update', '--label', 'Renamed']);
+    expect(result.deployed).to.equal(false);
+    expect(soapOperations(org.emulator).filter((op) => op === 'deploy')).to.deep.equal([]);
+    expect(ux.log.args.flat().join('\n')).to.include('already has these settings');
+  });
+
+  it('refuses a command that names no setting, before asking the org', async () => {
+    const error = await EcaUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Eca_Update']).then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(error?.message).to.include('Nothing to change');
+    expect(soapOperations(org.emulator)).to.deep.equal([]);
+  });
+});
