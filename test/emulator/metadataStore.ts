@@ -599,7 +599,7 @@ export class MetadataStore {
     errors: SaveError[]
   ): void {
     const rotating = content.shouldRotateConsumerKey === true || content.shouldRotateConsumerSecret === true;
-    if (!rotating || !existing || options.seeding || (options.mode === 'deploy' && options.ignoreWarnings === true)) return;
+    if (!rotating || !existing || options.seeding === true || (options.mode === 'deploy' && options.ignoreWarnings === true)) return;
     errors.push(
       err(
         'FIELD_INTEGRITY_EXCEPTION',
