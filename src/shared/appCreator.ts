@@ -330,7 +330,14 @@ async function updateExisting(
 ): Promise<CreateAppResult> {
   run.progress.stage('deploy');
   const update = await updateToDefinition(
-    { conn: context.conn, kind: context.kind, apiVersion: context.apiVersion, cwd: context.cwd, warn: run.warn },
+    {
+      conn: context.conn,
+      kind: context.kind,
+      apiVersion: context.apiVersion,
+      cwd: context.cwd,
+      warn: run.warn,
+      dryRun: flags.dryRun,
+    },
     plan.definition,
     {
       certificate: plan.certificateFromUser ? 'fromDefinition' : flags.noCertificate ? 'none' : 'keepOrg',
@@ -354,7 +361,7 @@ async function updateExisting(
     certificateExpires: certificateExpiry(certificate),
     update: updateResult,
   };
-  if (flags.login) {
+  if (flags.login && !flags.dryRun) {
     run.progress.stage('login');
     result.login = await loginWithNewApp(withKey, flags, result, run.progress, run.openBrowser, context.loginRetry);
   }

@@ -110,6 +110,8 @@ export type UpdateContext = {
   deployWaitMs?: number;
   counter?: RequestCounter;
   warn?: (message: string) => void;
+  /** Work out the changes and report them, but send nothing and write no file. */
+  dryRun?: boolean;
 };
 
 type Loose = Record<string, unknown>;
@@ -496,6 +498,7 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
   if (plan.components.length === 0) {
     return { ...base, components: [], deployed: false, sourceFiles: [], consumerKey: plan.record.consumerKey };
   }
+  if (context.dryRun) return { ...base, components, deployed: false, sourceFiles: [], consumerKey: plan.record.consumerKey };
   const outcome = await sendToOrg(plan, context);
   for (let i = 0; i < outcome.requests; i++) context.counter?.add();
   if (!outcome.success) {

@@ -132,6 +132,18 @@ describe('appUpdate', function () {
       [sourceFile] = await writeSources([component], { ConnectedApp: { futureElement: 'from a newer release' } });
     });
 
+    it('in a dry run reports the changes but sends nothing and writes no file', async () => {
+      const fileBefore = await readFile(sourceFile, 'utf8');
+      org.emulator.clearRequests();
+      const plan = await planUpdate(context('ConnectedApp'), name, { addCallbackUrls: ['https://dry.example.com/cb'] });
+      const result = await executeUpdate(plan, { ...context('ConnectedApp'), dryRun: true });
+      expect(result.deployed).to.equal(false);
+      expect(result.changes.map((c) => c.setting)).to.deep.equal(['callbackUrls']);
+      expect(result.components.map((c) => c.elements)).to.deep.equal([['oauthConfig.callbackUrl']]);
+      expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
+      expect(await readFile(sourceFile, 'utf8')).to.equal(fileBefore);
+    });
+
     it('adds a callback URL and removes a scope, keeping every other element in the org and in the file', async () => {
       const before = (await readApp(org.conn, 'ConnectedApp', name))!.components[0].content;
       const fileBefore = parseSourceXml(await readFile(sourceFile, 'utf8')).content;
