@@ -119,4 +119,48 @@ describe('Definition file with the real sf CLI', function () {
     };
     expect(strip(again.json.result!)).to.deep.equal(strip(original));
   });
+
+  it('the integration preset (seed 003) makes an app whose key and secret get a client credentials token', async () => {
+    const secretFile = join(project.dir, 'integration.secret');
+    const created = await session.json<CreateResult>(
+      ['external-client-app', 'create', '--preset', 'integration', '--name', 'Sync_Preset', '--client-credentials-user', RUN_AS, '--secret-file', secretFile, '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(created.json.status, describeRun(created)).to.equal(0);
+    const secret = (await readFile(secretFile, 'utf8')).trim();
+    const token = async (clientSecret: string): Promise<{ status: number; body: Record<string, string> }> => {
+      const response = await fetch(`${emu.instanceUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          // eslint-disable-next-line camelcase
+          grant_type: 'client_credentials',
+          // eslint-disable-next-line camelcase
+          client_id: created.json.result!.consumerKey,
+          // eslint-disable-next-line camelcase
+          client_secret: clientSecret,
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, string> };
+    };
+    const good = await token(secret);
+    expect(good.status, JSON.stringify(good.body)).to.equal(200);
+    expect(good.body.access_token).to.match(/^00D/);
+    // The token is the run-as user's: the identity URL names them.
+    const me = await fetch(good.body.id, { headers: { authorization: `Bearer ${good.body.access_token}` } });
+    expect(((await me.json()) as { username: string }).username).to.equal(RUN_AS);
+    const bad = await token(`${secret}x`);
+    // eslint-disable-next-line camelcase
+    expect(bad.body).to.deep.equal({ error: 'invalid_client', error_description: 'invalid client credentials' });
+  });
+
+  it('the jwt preset (seed 000) logs in with JWT', async () => {
+    const created = await session.json<CreateResult & { login?: { alias?: string } }>(
+      ['external-client-app', 'create', '--preset', 'jwt', '--name', 'Jwt_Preset', '--username', RUN_AS, '--permission-set', 'CLI_Access', '--login', 'jwt', '--alias', 'preset-ci', '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(created.json.status, describeRun(created)).to.equal(0);
+    const shown = await session.json<{ clientId: string; username: string }>(['org', 'display', '-o', 'preset-ci']);
+    expect(shown.json.result).to.include({ clientId: created.json.result!.consumerKey, username: RUN_AS });
+  });
 });

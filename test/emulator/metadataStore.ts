@@ -808,6 +808,8 @@ export class MetadataStore {
       isSecretRequiredForRefreshToken: oauth.isSecretRequiredForRefreshToken !== false,
       isPkceRequired: oauth.isPkceRequired === true,
       enabled: true,
+      clientCredentialsEnabled: oauth.isClientCredentialEnabled === true,
+      ...(str(oauth.oauthClientCredentialUser) ? { clientCredentialsUser: str(oauth.oauthClientCredentialUser) } : {}),
     };
   }
 
@@ -841,6 +843,10 @@ export class MetadataStore {
       // ECAs default to PKCE required.
       isPkceRequired: global.isPkceRequired !== false,
       enabled: plugins ? plugins.isEnabled !== false && plugins.isOauthPluginEnabled !== false : true,
+      // The flow needs both switches: the developer's (global settings) and the admin's (policies), with the run-as user.
+      clientCredentialsEnabled:
+        global.isClientCredentialsFlowEnabled === true && policies?.isClientCredentialsFlowEnabled === true,
+      ...(str(policies?.clientCredentialsFlowUser) ? { clientCredentialsUser: str(policies?.clientCredentialsFlowUser) } : {}),
     };
   }
 }

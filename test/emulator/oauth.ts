@@ -245,6 +245,33 @@ function refreshTokenGrant(ctx: OAuthContext, params: URLSearchParams): Emulator
   return tokenResponse(ctx, user, app, record.scope.split(' ').filter(Boolean), record.token);
 }
 
+/**
+ * Client credentials: the app's key and secret (form fields or HTTP Basic) buy a token for the app's run-as user.
+ * Wording from reference table 4.3 where it has one.
+ */
+function clientCredentialsGrant(ctx: OAuthContext, params: URLSearchParams, authorization?: string): EmulatorReply {
+  let clientId = params.get('client_id');
+  let secret = params.get('client_secret');
+  const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
+  if (basic) {
+    const [id, ...rest] = Buffer.from(basic[1], 'base64').toString('utf8').split(':');
+    clientId = decodeURIComponent(id);
+    secret = decodeURIComponent(rest.join(':'));
+  }
+  const client = resolveClient(ctx, clientId);
+  if ('error' in client) return client.error;
+  const app = client.app;
+  if (!secret || !app.consumerSecret || secret !== app.consumerSecret) {
+    return oauthErrorReply('invalid_client', 'invalid client credentials');
+  }
+  if (!app.clientCredentialsEnabled) {
+    return oauthErrorReply('invalid_grant', 'client credentials flow is not enabled for this app');
+  }
+  const user = app.clientCredentialsUser ? ctx.state.findUserByUsername(app.clientCredentialsUser) : undefined;
+  if (!user?.isActive) return oauthErrorReply('invalid_grant', 'no client credentials user enabled');
+  return tokenResponse(ctx, user, app, oauthScopesOf(app).filter((scope) => scope !== 'refresh_token'));
+}
+
 /** The grant type of a token request, for the request log and fault matching. */
 export function grantTypeOf(req: EmulatorRequest): string | undefined {
   return formParams(req).get('grant_type') ?? undefined;
@@ -264,6 +291,9 @@ export function handleToken(req: EmulatorRequest, ctx: OAuthContext): EmulatorRe
       break;
     case 'refresh_token':
       reply = refreshTokenGrant(ctx, params);
+      break;
+    case 'client_credentials':
+      reply = clientCredentialsGrant(ctx, params, req.headers.authorization);
       break;
     default:
       reply = oauthErrorReply('unsupported_grant_type', 'grant type not supported');

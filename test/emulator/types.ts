@@ -24,6 +24,9 @@ export type EmulatedOAuthApp = {
   isPkceRequired: boolean;
   /** ECA: the ExtlClntAppConfigurablePolicies isEnabled / isOauthPluginEnabled switches. */
   enabled: boolean;
+  /** Client credentials flow switched on (ECA: in the global settings and the policies), and its run-as username. */
+  clientCredentialsEnabled?: boolean;
+  clientCredentialsUser?: string;
 };
 
 export type LiveAppLookup =
