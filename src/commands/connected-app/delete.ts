@@ -1,5 +1,6 @@
-import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
+import { deleteFlags } from '../../shared/verbFlags.js';
 import { runDelete, type AppDeleteResult } from '../../shared/appRemoval.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -12,25 +13,7 @@ export default class ConnectedAppDelete extends SfCommand<ConnectedAppDeleteResu
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
-    name: Flags.string({
-      char: 'n',
-      summary: messages.getMessage('flags.name.summary'),
-      required: true,
-    }),
-    'no-prompt': Flags.boolean({
-      char: 'p',
-      summary: messages.getMessage('flags.no-prompt.summary'),
-      default: false,
-    }),
-    'delete-source-files': Flags.boolean({
-      summary: messages.getMessage('flags.delete-source-files.summary'),
-      description: messages.getMessage('flags.delete-source-files.description'),
-      default: false,
-    }),
-  };
+  public static readonly flags = deleteFlags(messages);
 
   public async run(): Promise<ConnectedAppDeleteResult> {
     const { flags } = await this.parse(ConnectedAppDelete);

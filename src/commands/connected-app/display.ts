@@ -1,5 +1,6 @@
-import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
+import { displayFlags } from '../../shared/verbFlags.js';
 import { runDisplay, type AppDisplayResult } from '../../shared/appInventory.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -12,20 +13,7 @@ export default class ConnectedAppDisplay extends SfCommand<ConnectedAppDisplayRe
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
-    name: Flags.string({
-      char: 'n',
-      summary: messages.getMessage('flags.name.summary'),
-      required: true,
-    }),
-    'show-secret': Flags.boolean({
-      summary: messages.getMessage('flags.show-secret.summary'),
-      description: messages.getMessage('flags.show-secret.description'),
-      default: false,
-    }),
-  };
+  public static readonly flags = displayFlags(messages);
 
   public async run(): Promise<ConnectedAppDisplayResult> {
     const { flags } = await this.parse(ConnectedAppDisplay);

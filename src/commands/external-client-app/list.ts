@@ -1,5 +1,6 @@
-import { SfCommand, Flags } from '@salesforce/sf-plugins-core';
+import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
+import { orgFlags } from '../../shared/verbFlags.js';
 import { runList, type AppListResult } from '../../shared/appInventory.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -12,10 +13,7 @@ export default class ExternalClientAppList extends SfCommand<ExternalClientAppLi
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
-  };
+  public static readonly flags = orgFlags();
 
   public async run(): Promise<ExternalClientAppListResult> {
     const { flags } = await this.parse(ExternalClientAppList);
