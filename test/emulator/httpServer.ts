@@ -6,20 +6,31 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatedUser, RequestLogEntry } from './types.js';
-import { AppStore, OrgState, OrgSettings } from './state.js';
+import { AppStore, EcaMetadataAccessGap, OrgState, OrgSettings, UserPermission } from './state.js';
 import { FaultInjector, FaultSpec, RequestFacts, faultResponse } from './faults.js';
 import { EmulatorReply, EmulatorRequest, JSON_TYPE, bearerToken, jsonReply, restErrorReply } from './http.js';
 import { OAuthContext, grantTypeOf, handleAuthorize, handleIdentity, handleToken, handleUserinfo } from './oauth.js';
 import { handleRest } from './rest.js';
 
+/** Per username: permissions granted (true), taken away (false) or given back to the profile's say (null). */
+export type UserPermissionSettings = Record<string, Partial<Record<UserPermission, boolean | null>>>;
+
 /** Settings changeable at run time through POST /_emulator/settings. */
-export type RuntimeSettings = Partial<OrgSettings> & { liveDelayMs?: number; latencyMs?: number; webLoginUsername?: string | null };
+export type RuntimeSettings = Partial<OrgSettings> & {
+  liveDelayMs?: number;
+  latencyMs?: number;
+  webLoginUsername?: string | null;
+  /** On GET: the overrides in force (users without any are left out). */
+  userPermissions?: UserPermissionSettings;
+};
 
 export type SoapHandlerContext<S> = {
   store: S;
   instanceUrl: string;
   apiVersion: string;
   sessionUser(sessionId: string): EmulatedUser | undefined;
+  /** What the user lacks to touch External Client App global OAuth settings (empty: nothing). */
+  ecaMetadataAccessGap(user: EmulatedUser): EcaMetadataAccessGap;
 };
 
 export type SoapHandler<S> = (body: string, ctx: SoapHandlerContext<S>) => Promise<{ status: number; body: string; operation?: string }>;
@@ -99,6 +110,9 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
     liveDelayMs: store.settings.liveDelayMs,
     latencyMs: faults.latencyMs,
     webLoginUsername: state.webLoginUsername ?? null,
+    userPermissions: Object.fromEntries(
+      state.users.filter((u) => u.permissionOverrides).map((u) => [u.username, { ...u.permissionOverrides }])
+    ),
   });
 
   const applySettings = (input: RuntimeSettings): void => {
@@ -108,13 +122,17 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
         throw new Error(`${key} must be a non-negative number`);
       }
     }
-    const flags = ['allowConnectedAppCreation', 'ecaSecretRestAccess', 'isDevHub'] as const;
+    const flags = ['allowConnectedAppCreation', 'ecaSecretRestAccess', 'ecaMetadataSecretAccess', 'isDevHub'] as const;
     for (const key of flags) {
       if (input[key] !== undefined && typeof input[key] !== 'boolean') throw new Error(`${key} must be true or false`);
     }
     if (input.webLoginUsername && !state.userExists(input.webLoginUsername)) {
       throw new Error(`no user ${input.webLoginUsername}`);
     }
+    const permissions = Object.entries(input.userPermissions ?? {});
+    // Checked before anything changes: a bad request leaves the org as it was.
+    for (const [username] of permissions) if (!state.userExists(username)) throw new Error(`no user ${username}`);
+    for (const [username, perms] of permissions) state.setUserPermissions(username, perms);
     const patch: Partial<OrgSettings> = {};
     for (const key of flags) if (input[key] !== undefined) patch[key] = input[key];
     state.updateSettings(patch);
@@ -166,6 +184,7 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
       const result = await options.soap(req.body, {
         store,
         sessionUser: (sessionId: string) => state.sessionUser(sessionId),
+        ecaMetadataAccessGap: (user: EmulatedUser) => state.ecaMetadataAccessGap(user),
         instanceUrl,
         apiVersion: soap[1],
       });

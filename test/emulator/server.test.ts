@@ -34,7 +34,7 @@ describe('emulator server', () => {
     expect(emu.jwtKeyFile).to.equal(join(dir, 'bootstrap.key'));
     expect((await stat(emu.jwtKeyFile)).mode & 0o777).to.equal(0o600);
     expect(emu.store.lookupApp(emu.clientId).state).to.equal('live');
-    expect(emu.state.settings).to.deep.equal({ allowConnectedAppCreation: false, ecaSecretRestAccess: true, isDevHub: true });
+    expect(emu.state.settings).to.deep.equal({ allowConnectedAppCreation: false, ecaSecretRestAccess: true, ecaMetadataSecretAccess: true, isDevHub: true });
     const res = await login(emu);
     expect(res.status, JSON.stringify(res.json)).to.equal(200);
     expect(res.json.id).to.equal(`${emu.instanceUrl}/id/${emu.orgId}/${emu.userId}`);

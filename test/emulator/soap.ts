@@ -16,6 +16,7 @@ import {
 } from './metadataSchema.js';
 import { MetadataStore, type ComponentChange, type ComponentResult, type SaveError } from './metadataStore.js';
 import type { EmulatedUser } from './types.js';
+import type { EcaMetadataAccessGap } from './state.js';
 import {
   child,
   children,
@@ -42,7 +43,31 @@ export type SoapContext = {
   sessionUser(sessionId: string): EmulatedUser | undefined;
   /** Display name for createdById/lastModifiedById in FileProperties. */
   userName?(userId: string): string | undefined;
+  /** What the user lacks to touch External Client App global OAuth settings; absent means nothing is lacking. */
+  ecaMetadataAccessGap?(user: EmulatedUser): EcaMetadataAccessGap;
 };
+
+/** The metadata type that holds an External Client App's consumer key and secret (metadata-semantics §2.3). */
+const SECRET_BEARING_TYPE = 'ExtlClntAppGlobalOauthSettings';
+export const ECA_METADATA_SETTING = 'Allow Access to OAuth Consumer Secrets via Metadata API';
+export const ECA_METADATA_PERMISSION = 'View External Client Apps Consumer Secrets in Metadata';
+
+/**
+ * Why a user may not touch the global OAuth settings, naming only what is missing. UNCONFIRMED: Salesforce's own
+ * wording is not published; INSUFFICIENT_ACCESS and the setting/permission names are from the Metadata API guide.
+ * §2.4 says the same rule covers ExtlClntAppOauthSettings, but that type holds no secret: not modelled.
+ */
+export function ecaSecretAccessMessage(gap: EcaMetadataAccessGap): string {
+  const missing = [
+    ...(gap.includes('orgSetting') ? [`the org setting "${ECA_METADATA_SETTING}" (External Client App Settings) is off`] : []),
+    ...(gap.includes('userPermission') ? [`the user lacks the "${ECA_METADATA_PERMISSION}" permission`] : []),
+  ];
+  return `Insufficient access to ${SECRET_BEARING_TYPE}: ${missing.join(' and ')}.`;
+}
+
+function secretGap(ctx: SoapContext, user: EmulatedUser, type: string): EcaMetadataAccessGap {
+  return type === SECRET_BEARING_TYPE ? ctx.ecaMetadataAccessGap?.(user) ?? [] : [];
+}
 
 export type SoapResponse = { status: number; body: string; operation?: string; contentType: string };
 
@@ -112,6 +137,8 @@ type DeployJob = {
   canceled?: boolean;
   result?: DeployOutcome;
   timer?: NodeJS.Timeout;
+  /** What the deploying user lacked for global OAuth settings when the deploy was started. */
+  secretGap: EcaMetadataAccessGap;
 };
 
 type DeployOutcome = {
@@ -165,7 +192,16 @@ export function startDeploy(ctx: SoapContext, zip: Buffer, options: DeployOption
   const now = (ctx.now ?? Date.now)();
   const jobs = jobsOf(ctx.store);
   const duration = ctx.jobDurationMs ?? DEFAULT_JOB_MS;
-  const job: DeployJob = { kind: 'deploy', id: jobId('0Af', jobs), zip, options, user, createdAt: now, dueAt: now + duration };
+  const job: DeployJob = {
+    kind: 'deploy',
+    id: jobId('0Af', jobs),
+    zip,
+    options,
+    user,
+    createdAt: now,
+    dueAt: now + duration,
+    secretGap: secretGap(ctx, user, SECRET_BEARING_TYPE),
+  };
   jobs.deploys.set(job.id, job);
   if (duration > 0) {
     job.timer = setTimeout(() => void runDeploy(ctx, job), duration);
@@ -255,6 +291,11 @@ async function executeDeploy(store: MetadataStore, job: DeployJob, now: string):
   const changes: ComponentChange[] = [];
   const changeFiles: string[] = [];
   for (const item of planned) {
+    // Without secret access the component fails as a whole; with rollbackOnError nothing of the deploy is saved.
+    if (item.type === SECRET_BEARING_TYPE && job.secretGap.length > 0) {
+      failures.push(failureMessage(item.type, item.fullName, item.fileName, ecaSecretAccessMessage(job.secretGap), now));
+      continue;
+    }
     const text = files.get(item.fileName);
     if (text === undefined) {
       failures.push(
@@ -437,8 +478,14 @@ async function executeRetrieve(ctx: SoapContext, job: RetrieveJob): Promise<Reco
     const available = ctx.store.list(type);
     const names = requested.includes('*') ? available.map((c) => c.fullName) : requested;
     const found: string[] = [];
+    const gap = secretGap(ctx, job.user, type);
     for (const fullName of names) {
       const content = ctx.store.read(type, fullName);
+      // Retrieve reports a refused component as a message and leaves its file out; the rest of the zip still comes.
+      if (content && gap.length > 0) {
+        messages.push({ fileName: `${prefix}package.xml`, problem: `${ecaSecretAccessMessage(gap)} ${fullName} was not retrieved.` });
+        continue;
+      }
       if (!entry || !content) {
         messages.push({
           fileName: `${prefix}package.xml`,
@@ -549,6 +596,21 @@ function missingFullName(changes: ComponentChange[]): ComponentResult[] | undefi
   }));
 }
 
+/** A CRUD call with global OAuth settings the user may not write fails whole (simplest; UNCONFIRMED for mixed calls). */
+function refusedSecretChanges(ctx: SoapContext, user: EmulatedUser, changes: ComponentChange[]): ComponentResult[] | undefined {
+  const gap = ctx.ecaMetadataAccessGap?.(user) ?? [];
+  if (gap.length === 0 || !changes.some((c) => c.type === SECRET_BEARING_TYPE)) return undefined;
+  return changes.map((c) => ({
+    type: c.type,
+    fullName: c.fullName,
+    success: false,
+    created: false,
+    changed: false,
+    deleted: false,
+    errors: [{ statusCode: 'INSUFFICIENT_ACCESS', message: ecaSecretAccessMessage(gap), fields: [] }],
+  }));
+}
+
 function allOrNone(header: XmlElement | undefined): boolean {
   return childText(child(header, 'AllOrNoneHeader'), 'allOrNone') === 'true';
 }
@@ -607,6 +669,9 @@ async function dispatch(
     }
     case 'readMetadata': {
       const type = childText(op, 'type') ?? '';
+      // Chosen over an empty record: a fault tells the caller why, where an empty record reads as "no such component".
+      const gap = secretGap(ctx, user, type);
+      if (gap.length > 0) throw new SoapFaultError('sf:INSUFFICIENT_ACCESS', ecaSecretAccessMessage(gap));
       const records = children(op, 'fullNames').map((n) => {
         const content = store.read(type, n.text.trim());
         return content ? { '@xsi:type': type, ...content } : null;
@@ -625,7 +690,9 @@ async function dispatch(
       const changes = crudChanges(op);
       const mode = operation === 'createMetadata' ? 'create' : operation === 'updateMetadata' ? 'update' : 'upsert';
       const results =
-        missingFullName(changes) ?? store.save(changes, { mode, allOrNothing: allOrNone(header), userId: user.id });
+        missingFullName(changes) ??
+        refusedSecretChanges(ctx, user, changes) ??
+        store.save(changes, { mode, allOrNothing: allOrNone(header), userId: user.id });
       if (mode === 'upsert') {
         return respond(operation, results.map((r) => ({ created: r.created, ...saveResult(r) })));
       }

@@ -48,6 +48,8 @@ export type StoredUser = EmulatedUser & {
   createdDate: string;
   /** Alias shown in Setup; 8 characters at most. */
   alias: string;
+  /** Permissions granted (true) or taken away (false) from this user, over what the profile gives. */
+  permissionOverrides?: Partial<Record<UserPermission, boolean>>;
 };
 
 export type OrgSettings = {
@@ -55,6 +57,12 @@ export type OrgSettings = {
   allowConnectedAppCreation: boolean;
   /** External Client App Settings > "Allow access to External Client App consumer secrets via REST API". */
   ecaSecretRestAccess: boolean;
+  /**
+   * External Client App Settings > "Allow Access to OAuth Consumer Secrets via Metadata API" (enableConsumerSecretApiAccess).
+   * Off: ExtlClntAppGlobalOauthSettings can be neither read, retrieved nor deployed (metadata-semantics §2.3, §2.9).
+   * On by default so an emulated admin works as before; Salesforce recommends off, so tests switch it off.
+   */
+  ecaMetadataSecretAccess: boolean;
   /** Dev Hub enabled: the CLI's ScratchOrgInfo probe succeeds only then. */
   isDevHub: boolean;
 };
@@ -80,8 +88,28 @@ export type AuthorizationCode = {
   expiresAt: number;
 };
 
-/** System permissions the emulator models; only the ones the REST side checks. */
-export type UserPermission = 'ViewClientSecret' | 'ExternalClientAppDeveloper' | 'ApiEnabled';
+/**
+ * System permissions the emulator models; only the ones it checks. ViewEcaSecretsInMetadata is "View External Client
+ * Apps Consumer Secrets in Metadata" (metadata-semantics §2.3).
+ */
+export type UserPermission = 'ViewClientSecret' | 'ExternalClientAppDeveloper' | 'ApiEnabled' | 'ViewEcaSecretsInMetadata';
+
+export const USER_PERMISSIONS: readonly UserPermission[] = [
+  'ViewClientSecret',
+  'ExternalClientAppDeveloper',
+  'ApiEnabled',
+  'ViewEcaSecretsInMetadata',
+];
+
+/** What a user lacks to read or deploy ExtlClntAppGlobalOauthSettings: the org setting, the permission, or both. */
+export type EcaMetadataAccessGap = Array<'orgSetting' | 'userPermission'>;
+
+const DEFAULT_SETTINGS: OrgSettings = {
+  allowConnectedAppCreation: false,
+  ecaSecretRestAccess: true,
+  ecaMetadataSecretAccess: true,
+  isDevHub: true,
+};
 
 const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -180,12 +208,7 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
       namespacePrefix: null,
       createdDate: created,
     };
-    this.settings = {
-      allowConnectedAppCreation: false,
-      ecaSecretRestAccess: true,
-      isDevHub: true,
-      ...options.settings,
-    };
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
     if (restoredIdCounter !== undefined) return;
     for (const [name, userType, description] of [
       ['System Administrator', 'Standard', 'Full access'],
@@ -241,7 +264,8 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
     if (data?.version !== 1) throw new Error('unsupported emulator state file (expected version 1)');
     const state = new OrgState<S>({ now }, data.idCounter);
     state.org = data.org;
-    state.settings = data.settings;
+    // State files from before a setting existed get its default.
+    state.settings = { ...DEFAULT_SETTINGS, ...data.settings };
     state.profiles = data.profiles;
     state.permissionSets = data.permissionSets;
     state.users = data.users;
@@ -325,10 +349,39 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
     return this.permissionSets.find((p) => p.name.toLowerCase() === name.toLowerCase());
   }
 
-  /** Modelled simply: the System Administrator profile carries every permission the REST side checks. */
+  /**
+   * Modelled simply: the System Administrator profile carries every permission checked, other profiles none, unless
+   * the user's own overrides say otherwise (set through POST /_emulator/settings userPermissions).
+   */
   public userHasPermission(user: EmulatedUser, permission: UserPermission): boolean {
+    const override = this.findUserById(user.id)?.permissionOverrides?.[permission];
+    if (override !== undefined) return override;
     if (permission === 'ApiEnabled') return true;
     return user.profileName === 'System Administrator';
+  }
+
+  /** Grants (true) or takes away (false) permissions of one user; null returns a permission to the profile's say. */
+  public setUserPermissions(username: string, permissions: Partial<Record<UserPermission, boolean | null>>): void {
+    const user = this.findUserByUsername(username);
+    if (!user) throw new Error(`no user ${username}`);
+    const overrides = { ...user.permissionOverrides };
+    for (const [name, value] of Object.entries(permissions)) {
+      if (!USER_PERMISSIONS.includes(name as UserPermission)) {
+        throw new Error(`unknown permission ${name} (known: ${USER_PERMISSIONS.join(', ')})`);
+      }
+      if (value === null) delete overrides[name as UserPermission];
+      else if (typeof value === 'boolean') overrides[name as UserPermission] = value;
+      else throw new Error(`${name} must be true, false or null`);
+    }
+    user.permissionOverrides = Object.keys(overrides).length > 0 ? overrides : undefined;
+  }
+
+  /** Empty when the user may read, retrieve and deploy External Client App global OAuth settings. */
+  public ecaMetadataAccessGap(user: EmulatedUser): EcaMetadataAccessGap {
+    const gap: EcaMetadataAccessGap = [];
+    if (!this.settings.ecaMetadataSecretAccess) gap.push('orgSetting');
+    if (!this.userHasPermission(user, 'ViewEcaSecretsInMetadata')) gap.push('userPermission');
+    return gap;
   }
 
   public createSession(userId: string, clientId: string, scope: string): Session {
