@@ -12,11 +12,25 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Connection, Org } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
-import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
+import type {
+  AppKind,
+  AssetTokenSettings,
+  IdTokenSettings,
+  MetadataComponent,
+  OAuthAppDefinition,
+  PermittedUsers,
+} from './appModel.js';
 import { appKindInfo } from './appKinds.js';
 import { appNotFoundError, certificateExpiry, readApp, RequestCounter, type AppRecord } from './appInventory.js';
 import { findSourceFiles } from './appRemoval.js';
-import { buildAppDefinition, describeRefreshTokenPolicy, type AppDefinitionInput } from './appDefinition.js';
+import {
+  assertClientCredentialsUserExists,
+  buildAppDefinition,
+  describeRefreshTokenPolicy,
+  type AppDefinitionInput,
+} from './appDefinition.js';
+import { createFlags, settingsFromFlags, type ParsedSettingFlags } from './createFlags.js';
+import { loadDefinitionFile, mergeSettings, type AppSettings } from './definitionFile.js';
 import { deployZip, type DeployOutcome } from './metadataDeploy.js';
 import { parseSourceXml, toSourceXml } from './metadataXml.js';
 import { parseScopes } from './scopes.js';
@@ -27,17 +41,37 @@ import { CERTIFICATE_FILE_NAME, DEFAULT_KEY_FOLDER, KEY_FILE_NAME } from './keyF
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
 
+/** The on/off flow switches of AppDefinitionInput (the client credentials user aside). */
+const FLOW_SWITCHES = [
+  'deviceFlow',
+  'codeCredential',
+  'codeCredentialPostOnly',
+  'requireSecretForWebServer',
+  'requireSecretForRefreshToken',
+  'requireSecretForTokenExchange',
+  'pkceRequired',
+  'refreshTokenRotation',
+  'tokenExchange',
+  'introspectAllTokens',
+  'namedUserJwt',
+] as const;
+type FlowSwitch = (typeof FLOW_SWITCHES)[number];
+
 /** What the user asked to change. Lists: replace with the plain field, or add/remove items. Absent = unchanged. */
 export type UpdateRequest = {
   label?: string;
   description?: string;
   contactEmail?: string;
+  contactPhone?: string;
   callbackUrls?: string[];
   addCallbackUrls?: string[];
   removeCallbackUrls?: string[];
+  /** Add the org's My Domain URL to the callback URLs. */
+  callbackUrlMyDomain?: boolean;
   scopes?: string[];
   addScopes?: string[];
   removeScopes?: string[];
+  permittedUsers?: PermittedUsers;
   profiles?: string[];
   addProfiles?: string[];
   removeProfiles?: string[];
@@ -46,9 +80,26 @@ export type UpdateRequest = {
   removePermissionSets?: string[];
   refreshTokenPolicy?: string;
   sessionTimeoutMinutes?: number;
-  /** PEM certificate (rotate-certificate, or create --update-existing --certificate-file). */
+  ipRelaxation?: string;
+  /** true/false switches the flow on/off; the run-as user alone switches it on. */
+  clientCredentials?: boolean;
+  clientCredentialsUser?: string;
+  /** Fields are merged over the app's own ID token settings; false switches ID tokens off. */
+  idToken?: Partial<IdTokenSettings> | false;
+  /** As idToken. */
+  assetToken?: Partial<AssetTokenSettings> | false;
+  /** An empty value removes it. */
+  singleLogoutUrl?: string;
+  /** PEM certificate (rotate-certificate, create --update-existing --certificate-file, a definition file). */
   certificatePem?: string;
-};
+  /** The definition file says the app has no certificate. */
+  removeCertificate?: boolean;
+  /**
+   * Settings (model paths, flows.deviceFlow) named by a flag: one the app kind cannot carry is an error. From a
+   * definition file it is only a warning, as in create.
+   */
+  insistedSettings?: string[];
+} & { [flow in FlowSwitch]?: boolean };
 
 export type SettingValue = string | number | boolean | string[];
 
@@ -140,10 +191,7 @@ export function editList<T>(
 const trimAll = (values: string[] | undefined): string[] | undefined =>
   values?.map((value) => value.trim()).filter((value) => value.length > 0);
 
-/**
- * The definition after the request, validated by the same rules as create. Only settings the request names are taken
- * from the validated result: create's defaults never leak into an update.
- */
+/** The lists after their edits; undefined where the request leaves a list alone. */
 type EditedLists = {
   callbackUrls?: string[];
   scopes?: string[];
@@ -181,53 +229,116 @@ function editLists(current: OAuthAppDefinition, request: UpdateRequest, warnings
   return { callbackUrls, scopes, profiles, permissionSets };
 }
 
-/**
- * The definition after the request, validated by the same rules as create. Only settings the request names are taken
- * from the validated result: create's defaults never leak into an update.
- */
-export function applyUpdateRequest(
-  current: OAuthAppDefinition,
-  request: UpdateRequest,
-  kind: AppKind
-): { definition: OAuthAppDefinition; warnings: string[] } {
-  const warnings: string[] = [];
-  const { callbackUrls, scopes, profiles, permissionSets } = editLists(current, request, warnings);
-  const preAuthorizationChanged = profiles !== undefined || permissionSets !== undefined;
+/** A token section after the request: the app's own fields with the requested ones over them. */
+function mergedToken<T extends object>(current: T | undefined, requested: Partial<T> | false | undefined): Partial<T> | undefined {
+  if (requested === undefined || requested === false) return undefined;
+  const given = Object.fromEntries(Object.entries(requested).filter(([, value]) => value !== undefined)) as Partial<T>;
+  return { ...(current ?? {}), ...given };
+}
 
-  // Unchanged settings are passed in a form that validates and is then ignored.
-  const input: AppDefinitionInput = {
+/** What the request asks for, beyond plain values: which groups of settings it touches. */
+type Asked = { lists: EditedLists; callbacks: boolean; preAuthorization: boolean; flows: boolean; tokens: boolean };
+
+function whatIsAsked(current: OAuthAppDefinition, request: UpdateRequest, warnings: string[]): Asked {
+  const lists = editLists(current, request, warnings);
+  return {
+    lists,
+    callbacks: lists.callbackUrls !== undefined || request.callbackUrlMyDomain === true,
+    preAuthorization: lists.profiles !== undefined || lists.permissionSets !== undefined || request.permittedUsers !== undefined,
+    flows: request.clientCredentials !== undefined || request.clientCredentialsUser !== undefined || FLOW_SWITCHES.some((flow) => request[flow] !== undefined),
+    tokens: request.idToken !== undefined || request.assetToken !== undefined,
+  };
+}
+
+/**
+ * Create's input for the request. What the request leaves alone is passed in a form that validates and is then
+ * ignored; what it touches is passed whole (the app's values with the requested ones over them), so rules that
+ * span settings (a sub-switch needs its flow, asset tokens need api and openid) judge the result.
+ */
+function updateInput(current: OAuthAppDefinition, request: UpdateRequest, asked: Asked): AppDefinitionInput {
+  const { lists } = asked;
+  const permittedUsers = request.permittedUsers ?? current.permittedUsers;
+  // Switching to "all users may self-authorize" drops the pre-authorized lists, unless the user edits them too.
+  const keepLists = permittedUsers === 'AdminApprovedPreAuthorized' || lists.profiles !== undefined || lists.permissionSets !== undefined;
+  const flows: Partial<AppDefinitionInput> = asked.flows
+    ? {
+        ...Object.fromEntries(FLOW_SWITCHES.map((flow) => [flow, request[flow] ?? current.flows[flow]])),
+        clientCredentials: request.clientCredentials,
+        clientCredentialsUser: request.clientCredentialsUser ?? current.flows.clientCredentialsUser,
+      }
+    : {};
+  return {
     name: current.name,
     label: request.label ?? current.label,
     description: request.description,
     contactEmail: request.contactEmail,
-    callbackUrls,
-    scopes,
-    permittedUsers: preAuthorizationChanged ? current.permittedUsers : undefined,
-    profiles: preAuthorizationChanged ? profiles ?? current.profiles : undefined,
-    permissionSets: preAuthorizationChanged ? permissionSets ?? current.permissionSets : undefined,
+    contactPhone: request.contactPhone,
+    callbackUrls: asked.callbacks ? lists.callbackUrls ?? current.callbackUrls : undefined,
+    callbackUrlMyDomain: request.callbackUrlMyDomain,
+    scopes: lists.scopes ?? (asked.tokens ? current.scopes : undefined),
+    // Not asked: self-authorized needs no lists, so it validates without them.
+    permittedUsers: asked.preAuthorization ? permittedUsers : 'AllSelfAuthorized',
+    profiles: asked.preAuthorization && keepLists ? lists.profiles ?? current.profiles : undefined,
+    permissionSets: asked.preAuthorization && keepLists ? lists.permissionSets ?? current.permissionSets : undefined,
     refreshTokenPolicy: request.refreshTokenPolicy,
     sessionTimeoutMinutes: request.sessionTimeoutMinutes,
+    ipRelaxation: request.ipRelaxation,
+    ...flows,
+    idToken: mergedToken(current.idToken, request.idToken),
+    assetToken: mergedToken(current.assetToken, request.assetToken),
+    singleLogoutUrl: request.singleLogoutUrl,
   };
-  const built = buildAppDefinition(input, {
-    kind,
-    defaultContactEmail: current.contactEmail ?? 'unchanged@example.com',
-    defaultProfile: 'unchanged',
-  });
+}
+
+/** The settings the request touches, taken from the validated definition; all others stay as the app has them. */
+function takeAsked(current: OAuthAppDefinition, taken: OAuthAppDefinition, request: UpdateRequest, asked: Asked): OAuthAppDefinition {
   const next: OAuthAppDefinition = { ...current };
-  const taken = built.definition;
-  if (request.label !== undefined) next.label = taken.label;
-  if (request.description !== undefined) next.description = taken.description;
-  if (request.contactEmail !== undefined) next.contactEmail = taken.contactEmail;
-  if (callbackUrls) next.callbackUrls = taken.callbackUrls;
-  if (scopes) next.scopes = taken.scopes;
-  if (preAuthorizationChanged) {
+  const plain = ['label', 'description', 'contactEmail', 'contactPhone', 'refreshTokenPolicy', 'sessionTimeoutMinutes', 'ipRelaxation', 'singleLogoutUrl'] as const;
+  for (const setting of plain) if (request[setting] !== undefined) Object.assign(next, { [setting]: taken[setting] });
+  if (asked.callbacks) next.callbackUrls = taken.callbackUrls;
+  // An ID token brings the openid scope with it (create's rule): the scopes change then too.
+  if (asked.lists.scopes !== undefined || asked.tokens) next.scopes = taken.scopes;
+  if (asked.preAuthorization) {
+    next.permittedUsers = taken.permittedUsers;
     next.profiles = taken.profiles;
     next.permissionSets = taken.permissionSets;
   }
-  if (request.refreshTokenPolicy !== undefined) next.refreshTokenPolicy = taken.refreshTokenPolicy;
-  if (request.sessionTimeoutMinutes !== undefined) next.sessionTimeoutMinutes = taken.sessionTimeoutMinutes;
+  if (asked.flows) next.flows = { ...taken.flows };
+  if (request.idToken !== undefined) next.idToken = taken.idToken;
+  if (request.assetToken !== undefined) next.assetToken = taken.assetToken;
   if (request.certificatePem !== undefined) next.certificate = request.certificatePem;
-  if (next.description === undefined) delete next.description;
+  else if (request.removeCertificate) delete next.certificate;
+  for (const key of ['description', 'contactPhone', 'singleLogoutUrl', 'idToken', 'assetToken', 'certificate'] as const) {
+    if (next[key] === undefined) delete next[key];
+  }
+  return next;
+}
+
+/**
+ * The definition after the request, validated by the same rules as create. Only settings the request names are taken
+ * from the validated result: create's defaults never leak into an update. A setting the kind cannot carry is an error
+ * when a flag named it, and from a definition file a warning, the app keeping its own value.
+ */
+export function applyUpdateRequest(
+  current: OAuthAppDefinition,
+  request: UpdateRequest,
+  kind: AppKind,
+  options: { myDomainUrl?: string } = {}
+): { definition: OAuthAppDefinition; warnings: string[] } {
+  const warnings: string[] = [];
+  const asked = whatIsAsked(current, request, warnings);
+  const built = buildAppDefinition(updateInput(current, request, asked), {
+    kind,
+    defaultContactEmail: current.contactEmail ?? 'unchanged@example.com',
+    myDomainUrl: options.myDomainUrl,
+    insistedSettings: request.insistedSettings,
+  });
+  const next = takeAsked(current, built.definition, request, asked);
+  for (const setting of built.unsupportedSettings) {
+    const [group, key] = setting.split('.');
+    if (group === 'flows' && key) Object.assign(next.flows, { [key]: current.flows[key as keyof OAuthAppDefinition['flows']] });
+    else Object.assign(next, { [setting]: current[setting as keyof OAuthAppDefinition] });
+  }
   return { definition: next, warnings: [...warnings, ...built.warnings] };
 }
 
@@ -453,7 +564,13 @@ export async function planUpdate(
   }
   const record = await readApp(context.conn, context.kind, name, { counter: context.counter, warn: context.warn });
   if (!record) throw appNotFoundError(context.kind, name);
-  const { definition, warnings } = applyUpdateRequest(record.definition, request, context.kind);
+  const { definition, warnings } = applyUpdateRequest(record.definition, request, context.kind, {
+    myDomainUrl: context.conn.instanceUrl,
+  });
+  // A new run-as user must exist, as at create: checked before anything is sent.
+  if (definition.flows.clientCredentialsUser !== record.definition.flows.clientCredentialsUser) {
+    await assertClientCredentialsUserExists(context.conn, definition);
+  }
   return planFromRecord(record, definition, options, warnings);
 }
 
@@ -565,26 +682,35 @@ function fileIsOfType(file: string, type: string): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // What the update commands of both kinds do with their flags.
 
-/** The flags both update commands take. Lists: the plain flag replaces the list, add-/remove- edit it. */
+/**
+ * The flags both update commands take: every setting flag of create (same names, same checks, taken from
+ * createFlags; without defaults, so only what is typed changes anything), a definition file, and add-/remove- list
+ * edits. Lists: the plain flag replaces the list.
+ */
 // The return type is what oclif infers from the builders; spelling it out would only repeat them.
 // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
 export function updateFlags() {
   // eslint-disable-next-line @typescript-eslint/explicit-function-return-type
   const list = (name: string, options: { delimiter?: ',' } = {}) =>
     Flags.string({ summary: messages.getMessage(`flags.${name}.summary`), multiple: true, ...options });
+  const create = createFlags(0);
   return {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), required: true }),
+    // Not required: the name may come from --definition-file.
+    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary') }),
     label: Flags.string({ char: 'l', summary: messages.getMessage('flags.label.summary') }),
     description: Flags.string({ summary: messages.getMessage('flags.description.summary') }),
     'contact-email': Flags.string({ summary: messages.getMessage('flags.contact-email.summary') }),
+    'contact-phone': create['contact-phone'],
     'callback-url': list('callback-url'),
     'add-callback-url': list('add-callback-url'),
     'remove-callback-url': list('remove-callback-url'),
+    'callback-url-my-domain': create['callback-url-my-domain'],
     scopes: list('scopes', { delimiter: ',' }),
     'add-scopes': list('add-scopes', { delimiter: ',' }),
     'remove-scopes': list('remove-scopes', { delimiter: ',' }),
+    'permitted-users': create['permitted-users'],
     profile: list('profile'),
     'add-profile': list('add-profile'),
     'remove-profile': list('remove-profile'),
@@ -593,53 +719,132 @@ export function updateFlags() {
     'remove-permission-set': list('remove-permission-set'),
     'refresh-token-policy': Flags.string({ summary: messages.getMessage('flags.refresh-token-policy.summary') }),
     'session-timeout': Flags.integer({ summary: messages.getMessage('flags.session-timeout.summary'), min: 1 }),
+    'ip-relaxation': create['ip-relaxation'],
+    'single-logout-url': create['single-logout-url'],
+    'device-flow': create['device-flow'],
+    'client-credentials': create['client-credentials'],
+    'client-credentials-user': create['client-credentials-user'],
+    'code-credential': create['code-credential'],
+    'code-credential-post-only': create['code-credential-post-only'],
+    'require-secret-for-web-server': create['require-secret-for-web-server'],
+    'require-secret-for-refresh-token': create['require-secret-for-refresh-token'],
+    'require-secret-for-token-exchange': create['require-secret-for-token-exchange'],
+    'pkce-required': create['pkce-required'],
+    'refresh-token-rotation': create['refresh-token-rotation'],
+    'token-exchange': create['token-exchange'],
+    'introspect-all-tokens': create['introspect-all-tokens'],
+    'named-user-jwt': create['named-user-jwt'],
+    'id-token': create['id-token'],
+    'id-token-validity': create['id-token-validity'],
+    'id-token-audience': create['id-token-audience'],
+    'id-token-standard-claims': create['id-token-standard-claims'],
+    'id-token-custom-attributes': create['id-token-custom-attributes'],
+    'id-token-custom-permissions': create['id-token-custom-permissions'],
+    'asset-token': create['asset-token'],
+    'asset-token-validity': create['asset-token-validity'],
+    'asset-token-signing-certificate': create['asset-token-signing-certificate'],
+    'asset-token-audience': create['asset-token-audience'],
+    'asset-token-custom-attributes': create['asset-token-custom-attributes'],
+    'asset-token-custom-permissions': create['asset-token-custom-permissions'],
+    'definition-file': Flags.file({
+      summary: messages.getMessage('flags.definition-file.summary'),
+      description: messages.getMessage('flags.definition-file.description'),
+      exists: true,
+    }),
   };
 }
 
-export type ParsedUpdateFlags = {
+export type ParsedUpdateFlags = ParsedSettingFlags & {
   'target-org': Org;
   'api-version'?: string;
-  name: string;
-  label?: string;
-  description?: string;
-  'contact-email'?: string;
-  'callback-url'?: string[];
   'add-callback-url'?: string[];
   'remove-callback-url'?: string[];
-  scopes?: string[];
   'add-scopes'?: string[];
   'remove-scopes'?: string[];
-  profile?: string[];
   'add-profile'?: string[];
   'remove-profile'?: string[];
-  'permission-set'?: string[];
   'add-permission-set'?: string[];
   'remove-permission-set'?: string[];
-  'refresh-token-policy'?: string;
-  'session-timeout'?: number;
 };
 
-export function toUpdateRequest(flags: Omit<ParsedUpdateFlags, 'target-org'>): UpdateRequest {
-  const request: UpdateRequest = {
-    label: flags.label,
-    description: flags.description,
-    contactEmail: flags['contact-email'],
-    callbackUrls: flags['callback-url'],
+const compactRequest = (request: UpdateRequest): UpdateRequest =>
+  Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as UpdateRequest;
+
+/** A layer of settings (a definition file's, the flags', or both merged) as an update request: each one named replaces. */
+export function requestFromSettings(settings: AppSettings): UpdateRequest {
+  const flows = Object.fromEntries([...FLOW_SWITCHES, 'clientCredentials', 'clientCredentialsUser'].map((key) => [key, settings[key as keyof AppSettings]]));
+  return compactRequest({
+    label: settings.label,
+    description: settings.description,
+    contactEmail: settings.contactEmail,
+    contactPhone: settings.contactPhone,
+    callbackUrls: settings.callbackUrls,
+    callbackUrlMyDomain: settings.callbackUrlMyDomain,
+    scopes: settings.scopes,
+    permittedUsers: settings.permittedUsers,
+    profiles: settings.profiles,
+    permissionSets: settings.permissionSets,
+    refreshTokenPolicy: settings.refreshTokenPolicy,
+    sessionTimeoutMinutes: settings.sessionTimeoutMinutes,
+    ipRelaxation: settings.ipRelaxation,
+    ...flows,
+    idToken: settings.idToken,
+    assetToken: settings.assetToken,
+    singleLogoutUrl: settings.singleLogoutUrl,
+    certificatePem: settings.certificatePem,
+    removeCertificate: settings.noCertificate === true ? true : undefined,
+  });
+}
+
+/** Model paths of the settings a layer sets (on, or to a value): named by a flag, the kind must carry them. */
+function namedSettings(settings: AppSettings): string[] {
+  const flowKeys = new Set<string>([...FLOW_SWITCHES, 'clientCredentials', 'clientCredentialsUser']);
+  return Object.entries(settings)
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([key]) => (flowKeys.has(key) ? `flows.${key}` : key));
+}
+
+/** The flags alone as an update request (no definition file). */
+export function toUpdateRequest(flags: Omit<ParsedUpdateFlags, 'target-org'>, fileSettings?: AppSettings): UpdateRequest {
+  const flagSettings = settingsFromFlags(flags);
+  // Only what describes the app: name, definition file, preset and dry run are not settings to change.
+  for (const key of ['name', 'definitionFile', 'preset', 'dryRun', 'noCertificate'] as const) delete flagSettings[key];
+  const insisted = namedSettings(flagSettings);
+  return compactRequest({
+    // File under flags; ID and asset token fields merge one by one.
+    ...requestFromSettings(mergeSettings(fileSettings, flagSettings)),
     addCallbackUrls: flags['add-callback-url'],
     removeCallbackUrls: flags['remove-callback-url'],
-    scopes: flags.scopes,
     addScopes: flags['add-scopes'],
     removeScopes: flags['remove-scopes'],
-    profiles: flags.profile,
     addProfiles: flags['add-profile'],
     removeProfiles: flags['remove-profile'],
-    permissionSets: flags['permission-set'],
     addPermissionSets: flags['add-permission-set'],
     removePermissionSets: flags['remove-permission-set'],
-    refreshTokenPolicy: flags['refresh-token-policy'],
-    sessionTimeoutMinutes: flags['session-timeout'],
-  };
-  return Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as UpdateRequest;
+    insistedSettings: insisted.length > 0 ? insisted : undefined,
+  });
+}
+
+/**
+ * The update request of the flags over the definition file, and the app's name: --name, or the file's (they must
+ * agree when both are given). The file's consumer key is ignored with a warning: an update never changes it.
+ */
+export async function resolveUpdateInput(
+  flags: Omit<ParsedUpdateFlags, 'target-org'>,
+  warn: (message: string) => void
+): Promise<{ name: string; request: UpdateRequest }> {
+  const file = flags['definition-file'] ? await loadDefinitionFile(flags['definition-file']) : undefined;
+  for (const warning of file?.warnings ?? []) {
+    // The file module's words are create's ("a new app gets a new key"); an update has its own reason.
+    warn(warning.includes('consumerKey') ? messages.getMessage('warning.ConsumerKeyIgnored', [flags['definition-file']]) : warning);
+  }
+  const fileName = file?.settings.name;
+  if (flags.name && fileName && flags.name !== fileName) {
+    throw messages.createError('error.NameMismatch', [flags.name, flags['definition-file'], fileName]);
+  }
+  const name = flags.name ?? fileName;
+  if (!name) throw messages.createError('error.NameRequired');
+  return { name, request: toUpdateRequest(flags, file?.settings) };
 }
 
 /** What `update --json` returns. */
@@ -648,8 +853,8 @@ export type AppUpdateCommandResult = AppUpdateResult;
 export type UpdateCommandOutput = Pick<SfCommand<unknown>, 'log' | 'warn' | 'table' | 'styledHeader'>;
 
 export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: ParsedUpdateFlags): Promise<AppUpdateResult> {
-  const request = toUpdateRequest(flags);
-  if (Object.keys(request).length === 0) throw messages.createError('error.NothingAsked');
+  const { name, request } = await resolveUpdateInput(flags, (m) => command.warn(m));
+  if (Object.keys(request).filter((key) => key !== 'insistedSettings').length === 0) throw messages.createError('error.NothingAsked');
   const conn = flags['target-org'].getConnection(flags['api-version']);
   const context: UpdateContext = {
     conn,
@@ -658,7 +863,7 @@ export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, fla
     cwd: process.cwd(),
     warn: (m) => command.warn(m),
   };
-  const plan = await planUpdate(context, flags.name, request);
+  const plan = await planUpdate(context, name, request);
   plan.warnings.forEach((warning) => command.warn(warning));
   const result = await executeUpdate(plan, context);
   printUpdate(command, result);
