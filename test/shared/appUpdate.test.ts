@@ -8,7 +8,10 @@ import {
   editList,
   executeUpdate,
   planUpdate,
+  resolveUpdateInput,
+  type AppUpdateResult,
   type UpdateContext,
+  type UpdateRequest,
 } from '../../src/shared/appUpdate.js';
 import { readApp } from '../../src/shared/appInventory.js';
 import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
@@ -16,7 +19,7 @@ import { buildExternalClientApp } from '../../src/shared/externalClientAppMetada
 import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
 import { sourceFilePath, stripSecrets } from '../../src/shared/sourceFiles.js';
 import type { AppKind, MetadataComponent } from '../../src/shared/appModel.js';
-import { definition, deployComponents, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
+import { createConnectedApp, definition, deployComponents, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
 describe('appUpdate', function () {
   this.timeout(60_000);
@@ -276,6 +279,246 @@ describe('appUpdate', function () {
       expect(org.emulator.store.lookupApp(result.consumerKey!).state).to.equal('live');
       // The rotation switch is not a setting: the files keep false.
       expect(result.sourceFiles).to.deep.equal([]);
+    });
+  });
+
+  describe('every setting create takes', () => {
+    type Loose = Record<string, unknown>;
+    const isRecord = (value: unknown): value is Loose => value !== null && typeof value === 'object' && !Array.isArray(value);
+    /** Dotted paths of the elements that differ between two versions of a component's content. */
+    const differing = (a: Loose, b: Loose, prefix = ''): string[] =>
+      [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) =>
+        isRecord(a[key]) && isRecord(b[key])
+          ? differing(a[key], b[key], `${prefix}${key}.`)
+          : JSON.stringify(a[key]) === JSON.stringify(b[key])
+            ? []
+            : [`${prefix}${key}`]
+      );
+    /** Per component type: the elements that differ (components with none left out). */
+    const changedElements = (before: MetadataComponent[], after: MetadataComponent[]): Record<string, string[]> =>
+      Object.fromEntries(
+        after
+          .map((c) => [c.type, differing(before.find((b) => b.type === c.type)?.content ?? {}, c.content).sort()] as const)
+          .filter(([, paths]) => paths.length > 0)
+      );
+    const orgState = async (kind: AppKind, name: string): Promise<MetadataComponent[]> =>
+      (await readApp(org.conn, kind, name))!.components;
+    const fileState = async (files: string[]): Promise<MetadataComponent[]> =>
+      Promise.all(files.map(async (file) => ({ ...parseSourceXml(await readFile(file, 'utf8')), fullName: file })));
+
+    /** Runs the update; returns the result and what changed in the org and in the project's files. */
+    async function update(
+      kind: AppKind,
+      name: string,
+      files: string[],
+      request: UpdateRequest
+    ): Promise<{ result: AppUpdateResult; writes: string[]; org: Record<string, string[]>; files: Record<string, string[]> }> {
+      const [orgBefore, filesBefore] = [await orgState(kind, name), await fileState(files)];
+      org.emulator.clearRequests();
+      const plan = await planUpdate(context(kind), name, request);
+      const result = await executeUpdate(plan, context(kind));
+      const writes = soapOperations(org.emulator).filter((op) => !['readMetadata', 'checkDeployStatus'].includes(op));
+      return {
+        result,
+        writes,
+        org: changedElements(orgBefore, await orgState(kind, name)),
+        files: changedElements(filesBefore, await fileState(files)),
+      };
+    }
+
+    const idToken = { validityMinutes: 2, audiences: [], includeStandardClaims: true, includeCustomAttributes: false, includeCustomPermissions: false };
+
+    describe('connected app', () => {
+      const name = 'Set_Ca';
+      let files: string[];
+
+      before(async () => {
+        const def = definition(name, { scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'], idToken });
+        const component = buildConnectedApp(def);
+        // startUrl: Salesforce has it, this plugin does not model it; it must survive every update.
+        component.content.startUrl = 'https://example.com/start';
+        const outcome = await org.conn.metadata.create('ConnectedApp', { fullName: name, ...component.content } as never);
+        expect((outcome as unknown as { success: boolean }).success).to.equal(true);
+        files = await writeSources([component], { ConnectedApp: { futureElement: 'from a newer release' } });
+      });
+
+      it('switches on the client credentials flow with a run-as user, changing only its two elements', async () => {
+        const { result, writes, org: inOrg, files: inFiles } = await update('ConnectedApp', name, files, {
+          clientCredentialsUser: org.emulator.username,
+        });
+        expect(writes).to.deep.equal(['updateMetadata']);
+        expect(result.changes).to.deep.equal([{ setting: 'flows.clientCredentialsUser', after: org.emulator.username }]);
+        const expected = { ConnectedApp: ['oauthConfig.isClientCredentialEnabled', 'oauthConfig.oauthClientCredentialUser'] };
+        expect(inOrg).to.deep.equal(expected);
+        expect(inFiles).to.deep.equal(expected);
+        const app = (await orgState('ConnectedApp', name))[0].content;
+        expect(app.startUrl).to.equal('https://example.com/start');
+        expect(String((app.oauthConfig as Loose).isClientCredentialEnabled)).to.equal('true');
+        expect(parseSourceXml(await readFile(files[0], 'utf8')).content.futureElement).to.equal('from a newer release');
+      });
+
+      it('refuses a run-as user the org does not have, before sending anything', async () => {
+        const error = await planUpdate(context('ConnectedApp'), name, { clientCredentialsUser: 'nobody@nowhere.example.com' }).then(
+          () => undefined,
+          (e: Error) => e
+        );
+        expect(error?.message).to.include('nobody@nowhere.example.com');
+        expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
+      });
+
+      it('changes the ID token validity and nothing else of the ID token', async () => {
+        const { result, org: inOrg, files: inFiles } = await update('ConnectedApp', name, files, { idToken: { validityMinutes: 30 } });
+        expect(result.changes.map((c) => c.setting)).to.deep.equal(['idToken']);
+        expect(inOrg).to.deep.equal({ ConnectedApp: ['oauthConfig.idTokenConfig.idTokenValidity'] });
+        expect(inFiles).to.deep.equal(inOrg);
+        const app = await readApp(org.conn, 'ConnectedApp', name);
+        expect(app!.definition.idToken).to.deep.equal({ ...idToken, validityMinutes: 30 });
+        // the run-as user of the previous update stays
+        expect(app!.definition.flows.clientCredentialsUser).to.equal(org.emulator.username);
+      });
+
+      it('adds a single logout URL, and --no-client-credentials switches the flow off again', async () => {
+        const { org: inOrg, files: inFiles } = await update('ConnectedApp', name, files, {
+          singleLogoutUrl: 'https://app.example.com/logout',
+          clientCredentials: false,
+        });
+        const expected = {
+          ConnectedApp: ['oauthConfig.isClientCredentialEnabled', 'oauthConfig.oauthClientCredentialUser', 'oauthConfig.singleLogoutUrl'],
+        };
+        expect(inOrg).to.deep.equal(expected);
+        expect(inFiles).to.deep.equal(expected);
+        const app = await readApp(org.conn, 'ConnectedApp', name);
+        expect(app!.definition.singleLogoutUrl).to.equal('https://app.example.com/logout');
+        expect(app!.definition.flows.clientCredentialsUser).to.equal(undefined);
+        expect(app!.components[0].content.startUrl).to.equal('https://example.com/start');
+      });
+
+      it('refuses a setting the kind lacks from a flag, and only warns about it from a file', () => {
+        const current = definition(name);
+        expect(() => applyUpdateRequest(current, { deviceFlow: true, insistedSettings: ['flows.deviceFlow'] }, 'ConnectedApp')).to.throw(
+          /flows\.deviceFlow/
+        );
+        const { definition: next, warnings } = applyUpdateRequest(current, { deviceFlow: true, codeCredential: true }, 'ConnectedApp');
+        expect(warnings.join('\n')).to.include('flows.deviceFlow');
+        expect(next.flows).to.deep.equal({ ...current.flows, codeCredential: true });
+      });
+
+      it('judges the switches together with the app\'s own: a sub-switch needs its flow', () => {
+        const current = definition(name);
+        expect(() => applyUpdateRequest(current, { codeCredentialPostOnly: true }, 'ConnectedApp')).to.throw(/codeCredential/);
+        const on = definition(name, { flows: { ...current.flows, codeCredential: true } });
+        expect(applyUpdateRequest(on, { codeCredentialPostOnly: true }, 'ConnectedApp').definition.flows).to.include({
+          codeCredential: true,
+          codeCredentialPostOnly: true,
+        });
+        expect(() => applyUpdateRequest(current, { clientCredentials: true }, 'ConnectedApp')).to.throw(/user/i);
+        expect(() => applyUpdateRequest(current, { idToken: { validityMinutes: 721 } }, 'ConnectedApp')).to.throw();
+        expect(() => applyUpdateRequest(current, { singleLogoutUrl: 'http://insecure.example.com' }, 'ConnectedApp')).to.throw();
+      });
+    });
+
+    describe('External Client App', () => {
+      const name = 'Set_Eca';
+      let files: string[];
+
+      before(async () => {
+        const components = buildExternalClientApp(
+          definition(name, { scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'], idToken, consumerKey: 'SetEcaKey123456789' })
+        );
+        const oauth = components.find((c) => c.type === 'ExtlClntAppOauthSettings')!;
+        const entries = Object.entries(oauth.content);
+        entries.splice(entries.findIndex(([key]) => key === 'label'), 0, ['isFirstPartyAppEnabled', false]);
+        oauth.content = Object.fromEntries(entries);
+        await deployComponents(org.conn, components);
+        files = await writeSources(components, { ExtlClntAppOauthConfigurablePolicies: { futureElement: 'kept' } });
+      });
+
+      it('switches on the client credentials flow with a run-as user in one deploy of the two components that carry it', async () => {
+        const { result, writes, org: inOrg, files: inFiles } = await update('ExternalClientApplication', name, files, {
+          clientCredentials: true,
+          clientCredentialsUser: org.emulator.username,
+        });
+        expect(result.changes).to.deep.equal([{ setting: 'flows.clientCredentialsUser', after: org.emulator.username }]);
+        expect(writes).to.deep.equal(['deploy']);
+        const expected = {
+          ExtlClntAppGlobalOauthSettings: ['isClientCredentialsFlowEnabled'],
+          ExtlClntAppOauthConfigurablePolicies: ['clientCredentialsFlowUser', 'isClientCredentialsFlowEnabled'],
+        };
+        expect(inOrg).to.deep.equal(expected);
+        expect(inFiles).to.deep.equal(expected);
+        const policies = parseSourceXml(await readFile(files.find((f) => f.endsWith('.ecaOauthPlcy-meta.xml'))!, 'utf8')).content;
+        expect(policies.futureElement).to.equal('kept');
+        const settings = (await orgState('ExternalClientApplication', name)).find((c) => c.type === 'ExtlClntAppOauthSettings')!;
+        expect(String(settings.content.isFirstPartyAppEnabled)).to.equal('false');
+      });
+
+      it('takes a definition file as the desired state of the settings it names; flags override it', async () => {
+        const file = join(project, 'eca-update.json');
+        await writeFile(
+          file,
+          JSON.stringify({ name, singleLogoutUrl: 'https://eca.example.com/logout', idToken: { validityMinutes: 10 }, sessionTimeoutMinutes: 30 })
+        );
+        const warnings: string[] = [];
+        const { name: resolved, request } = await resolveUpdateInput(
+          { 'definition-file': file, 'session-timeout': 60 },
+          (m) => warnings.push(m)
+        );
+        expect(resolved).to.equal(name);
+        org.emulator.clearRequests();
+        const { result, org: inOrg, files: inFiles } = await update('ExternalClientApplication', name, files, request);
+        expect(result.changes.map((c) => c.setting).sort()).to.deep.equal(['idToken', 'sessionTimeoutMinutes', 'singleLogoutUrl']);
+        const app = await readApp(org.conn, 'ExternalClientApplication', name);
+        expect(app!.definition).to.deep.include({ singleLogoutUrl: 'https://eca.example.com/logout', sessionTimeoutMinutes: 60 });
+        expect(app!.definition.idToken).to.deep.equal({ ...idToken, validityMinutes: 10 });
+        // still on from the previous test: the file does not name it
+        expect(app!.definition.flows.clientCredentialsUser).to.equal(org.emulator.username);
+        expect(inOrg.ExternalClientApplication).to.equal(undefined);
+        expect(inOrg.ExtlClntAppGlobalOauthSettings).to.deep.equal(['idTokenConfig.idTokenValidityInMinutes']);
+        expect(inFiles.ExtlClntAppGlobalOauthSettings).to.deep.equal(['idTokenConfig.idTokenValidityInMinutes']);
+        expect(warnings).to.deep.equal([]);
+      });
+    });
+
+    describe('definition file from display --json', () => {
+      const name = 'Disp_Ca';
+      const displayFile = join(tmpdir(), `display-${process.pid}.json`);
+
+      before(async () => {
+        await createConnectedApp(org.conn, definition(name, { description: 'as displayed' }));
+        const record = await readApp(org.conn, 'ConnectedApp', name);
+        // What `sf connected-app display --json` prints: the definition, its kind, wrapped in sf's envelope.
+        const result = { ...record!.definition, kind: 'ConnectedApp', certificateExpires: record!.certificateExpires };
+        await writeFile(displayFile, JSON.stringify({ status: 0, result, warnings: [] }));
+      });
+      after(async () => rm(displayFile, { force: true }));
+
+      it('changes nothing when the org already matches the file; the consumer key in it is ignored with a warning', async () => {
+        const warnings: string[] = [];
+        const { name: resolved, request } = await resolveUpdateInput({ 'definition-file': displayFile }, (m) => warnings.push(m));
+        expect(resolved).to.equal(name);
+        expect(warnings.join('\n')).to.match(/consumerKey is ignored; an update never changes/);
+        org.emulator.clearRequests();
+        const result = await executeUpdate(await planUpdate(context('ConnectedApp'), name, request), context('ConnectedApp'));
+        expect(result.deployed).to.equal(false);
+        expect(result.changes).to.deep.equal([]);
+        expect(soapOperations(org.emulator).filter((op) => op === 'updateMetadata')).to.deep.equal([]);
+      });
+
+      it('applies the flags over the file, and refuses a --name that differs from the file', async () => {
+        const { request } = await resolveUpdateInput(
+          { 'definition-file': displayFile, name, 'refresh-token-rotation': true, 'add-callback-url': ['https://x.example.com/cb'] },
+          () => {}
+        );
+        const result = await executeUpdate(await planUpdate(context('ConnectedApp'), name, request), context('ConnectedApp'));
+        expect(result.changes.map((c) => c.setting)).to.deep.equal(['callbackUrls', 'flows.refreshTokenRotation']);
+        const app = await readApp(org.conn, 'ConnectedApp', name);
+        expect(app!.definition.description).to.equal('as displayed');
+        const error = await resolveUpdateInput({ 'definition-file': displayFile, name: 'Other_App' }, () => {}).then(
+          () => undefined,
+          (e: Error) => e
+        );
+        expect(error?.message).to.include('does not match');
+      });
     });
   });
 });
