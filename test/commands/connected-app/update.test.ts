@@ -52,4 +52,22 @@ describe('connected-app update', function () {
     expect(error?.message).to.include('Nothing to change');
     expect(soapOperations(org.emulator)).to.deep.equal([]);
   });
+
+  it('takes create\'s setting flags: a flow switched on with --code-credential, off again with --no-code-credential', async () => {
+    const on = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--code-credential', '--id-token-validity', '5']);
+    // openid is there from the first test, so the ID token brings no scope change
+    expect(on.changes.map((change) => change.setting)).to.deep.equal(['idToken', 'flows.codeCredential']);
+    expect(on.changes[0].after).to.include('"validityMinutes":5');
+    const off = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--no-code-credential']);
+    expect(off.changes).to.deep.equal([{ setting: 'flows.codeCredential', before: true, after: false }]);
+  });
+
+  it('refuses a setting flag a connected app cannot carry, before sending anything', async () => {
+    const error = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--device-flow']).then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(error?.message).to.include('flows.deviceFlow');
+    expect(soapOperations(org.emulator).filter((op) => op !== 'readMetadata')).to.deep.equal([]);
+  });
 });

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
@@ -56,6 +59,32 @@ describe('external-client-app update', function () {
       (e: Error) => e
     );
     expect(error?.message).to.include('Nothing to change');
+    expect(soapOperations(org.emulator)).to.deep.equal([]);
+  });
+
+  it('takes the app and its settings from --definition-file, with flags over the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eca-update-file-'));
+    try {
+      const file = join(dir, 'app.json');
+      await writeFile(file, JSON.stringify({ name: 'Cmd_Eca_Update', contactPhone: '+1 555 0100', flows: { pkceRequired: true }, ipRelaxation: 'bypass' }));
+      const result = await EcaUpdate.run(['-o', org.emulator.username, '--definition-file', file, '--ip-relaxation', 'relax-refresh']);
+      expect(result.name).to.equal('Cmd_Eca_Update');
+      expect(result.changes).to.deep.equal([
+        { setting: 'contactPhone', after: '+1 555 0100' },
+        { setting: 'ipRelaxation', before: 'ENFORCE', after: 'ENFORCE_RELAXREFRESH' },
+        { setting: 'flows.pkceRequired', before: false, after: true },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('needs a name from --name or the file', async () => {
+    const error = await EcaUpdate.run(['-o', org.emulator.username, '--label', 'x']).then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(error?.message).to.include('--name');
     expect(soapOperations(org.emulator)).to.deep.equal([]);
   });
 });
