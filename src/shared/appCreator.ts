@@ -11,7 +11,7 @@ import { generateConsumerKey, generateConsumerSecret, writeSecretFile } from './
 import { createWithCrud, deployZip, readComponent, type DeployOutcome } from './metadataDeploy.js';
 import { findMissing, findUser, isPreAuthorized, type OrgUser } from './orgLookup.js';
 import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from './loginChain.js';
-import { appKindInfo } from './appKinds.js';
+import { appKindInfo, isGlobalOauthAccessRefusal } from './appKinds.js';
 import { updateToDefinition, type AppUpdateResult } from './appUpdate.js';
 import { certificateExpiry } from './appInventory.js';
 import { resolveProjectContext, type ProjectContext } from './projectContext.js';
@@ -314,6 +314,11 @@ async function deployOrExplain(
       [outcome.problems[0].message],
       [suggestEcaCommand(context.argv), kept]
     );
+  }
+  const refusal = outcome.problems.find(isGlobalOauthAccessRefusal);
+  if (refusal) {
+    // The org guards consumer keys and secrets in metadata (metadata-semantics §2.3): say who can open it up.
+    throw messages.createError('error.GlobalOauthAccessRefused', [refusal.fullName, refusal.message], [kept]);
   }
   const text = outcome.problems
     .map((p) => `${p.fileName ?? (p.type ? `${p.type} ${p.fullName}` : '')}: ${p.message}`)

@@ -14,7 +14,7 @@ import {
   policiesName,
   readExternalClientApp,
 } from './externalClientAppMetadata.js';
-import { readComponent } from './metadataDeploy.js';
+import { readComponent, type DeployProblem } from './metadataDeploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-kinds');
@@ -76,6 +76,33 @@ const ECA_SATELLITE_NAMES: Record<string, (appName: string) => string[]> = {
 
 type CredentialsCollection = { consumers?: Array<{ id?: string; key?: string; name?: string }> };
 
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A deploy refused the global OAuth settings for want of the org setting or user permission that guard consumer secrets
+ * in the Metadata API (metadata-semantics §2.3). Salesforce's wording is not published: matched loosely.
+ */
+export function isGlobalOauthAccessRefusal(problem: DeployProblem): boolean {
+  const aboutGlobal =
+    problem.type === 'ExtlClntAppGlobalOauthSettings' || (problem.fileName ?? '').includes('extlClntAppGlobalOauthSets/');
+  return (
+    aboutGlobal &&
+    (problem.statusCode === 'INSUFFICIENT_ACCESS' ||
+      /insufficient access|insufficient privileges|consumer secrets? via metadata|consumer secrets in metadata/i.test(problem.message))
+  );
+}
+
+/** The key from the Connect REST credentials resource (needs External Client App Developer, not the secret access). */
+async function readKeyOverRest(conn: Connection, name: string): Promise<string | undefined> {
+  const apps = await conn.query<{ Id: string }>(`SELECT Id FROM ExternalClientApplication WHERE DeveloperName = '${name}'`);
+  const appId = apps.records[0]?.Id;
+  if (!appId) return undefined;
+  const credentials = await conn.request<CredentialsCollection>(
+    `/services/data/v${conn.getApiVersion()}/apps/oauth/credentials/${appId}`
+  );
+  return credentials.consumers?.[0]?.key;
+}
+
 const externalClientApp: AppKindInfo = {
   kind: 'ExternalClientApplication',
   headerType: 'ExternalClientApplication',
@@ -84,27 +111,27 @@ const externalClientApp: AppKindInfo = {
   deployMethod: 'deploy',
   build: (definition) => buildExternalClientApp(definition),
   async readConsumerKey(conn, definition, warn) {
-    // The global OAuth settings carry the key; reading them needs a permission many admins lack, so the Connect
-    // REST credentials resource is the fallback.
+    // The global OAuth settings carry the key; reading them needs an org setting and a permission many orgs do not
+    // grant, so the Connect REST credentials resource is the fallback.
+    let metadataRefusal: string | undefined;
     try {
       const record = await readComponent(conn, 'ExtlClntAppGlobalOauthSettings', globalOauthSettingsName(definition.name));
       const key = pick(record, 'consumerKey');
       if (typeof key === 'string' && key.length > 0) return key;
     } catch (error) {
-      warn(messages.getMessage('warning.GlobalOauthUnreadable', [error instanceof Error ? error.message : String(error)]));
+      metadataRefusal = errorText(error);
     }
     try {
-      const apps = await conn.query<{ Id: string }>(
-        `SELECT Id FROM ExternalClientApplication WHERE DeveloperName = '${definition.name}'`
-      );
-      const appId = apps.records[0]?.Id;
-      if (!appId) return undefined;
-      const credentials = await conn.request<CredentialsCollection>(
-        `/services/data/v${conn.getApiVersion()}/apps/oauth/credentials/${appId}`
-      );
-      return credentials.consumers?.[0]?.key;
+      const key = await readKeyOverRest(conn, definition.name);
+      if (metadataRefusal !== undefined) warn(messages.getMessage('warning.GlobalOauthUnreadable', [metadataRefusal]));
+      return key;
     } catch (error) {
-      warn(messages.getMessage('warning.CredentialsUnreadable', [error instanceof Error ? error.message : String(error)]));
+      // Both refused: one warning that names everything missing, so the user can ask for it in one go.
+      warn(
+        metadataRefusal === undefined
+          ? messages.getMessage('warning.CredentialsUnreadable', [errorText(error)])
+          : messages.getMessage('warning.ConsumerKeyUnreadable', [metadataRefusal, errorText(error)])
+      );
       return undefined;
     }
   },
