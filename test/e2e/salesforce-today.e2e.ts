@@ -1,7 +1,8 @@
 /*
  * Salesforce as it is today (issue 7), with the real sf CLI against an emulator org in its default state, where new
  * connected apps are blocked: the block is explained and nothing is left half made, External Client Apps still work,
- * and a web-server-flow app with a required secret works with the real `sf org login web --client-id`.
+ * an org that guards consumer secrets in the Metadata API gets a clear answer, and a web-server-flow app with a
+ * required secret works with the real `sf org login web --client-id`.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -75,6 +76,24 @@ describe('Salesforce today: the connected app block, consumer secrets (real sf C
     expect(run.json.result!.login).to.include({ method: 'jwt', username: emu.username });
     const shown = await session.json<OrgDisplay>(['org', 'display', '-o', 'today']);
     expect(shown.json.result!.clientId).to.equal(run.json.result!.consumerKey);
+  });
+
+  it('without consumer secret access in the Metadata API, external-client-app create says what to grant and leaves nothing', async () => {
+    // Salesforce recommends keeping "Allow Access to OAuth Consumer Secrets via Metadata API" off (issue 4).
+    await settings({ ecaMetadataSecretAccess: false });
+    try {
+      const project = await session.makeProject('eca-guarded');
+      const run = await session.json(['external-client-app', 'create', '--name', 'Guarded_Eca', '-o', 'today'], { cwd: project.dir });
+      expect(run.exitCode, describeRun(run)).to.not.equal(0);
+      expect(run.json.name).to.equal('GlobalOauthAccessRefusedError');
+      const actions = run.json.actions!.join('\n');
+      expect(actions).to.include('Allow Access to OAuth Consumer Secrets via Metadata API');
+      expect(actions).to.include('View External Client Apps Consumer Secrets in Metadata');
+      expect(await listFiles(join(project.dir, 'force-app'))).to.deep.equal([]);
+      expect(emu.store.read('ExternalClientApplication', 'Guarded_Eca')).to.equal(undefined);
+    } finally {
+      await settings({ ecaMetadataSecretAccess: true });
+    }
   });
 
   it('with the block off, connected-app create succeeds', async () => {
