@@ -190,6 +190,45 @@ describe('Changing apps with the real sf CLI: update, rotate-certificate, create
         expect(file[unknown.element]).to.equal(unknown.value);
       });
 
+      // One kind is enough here (each sf run costs seconds); the unit tests cover both.
+      if (kind === 'ExternalClientApplication') {
+        it('update --definition-file with display --json output, edited: only the edited settings change', async () => {
+          const shown = await session.json<Loose>([topic, 'display', '--name', name, '-o', 'change'], { cwd: project.dir });
+          expect(shown.json.status, describeRun(shown)).to.equal(0);
+          const edited = {
+            ...shown.json,
+            result: {
+              ...shown.json.result,
+              sessionTimeoutMinutes: 60,
+              singleLogoutUrl: 'https://ci.example.com/logout',
+              flows: { ...(shown.json.result!.flows as Loose), refreshTokenRotation: true },
+            },
+          };
+          const file = join(project.dir, 'app.json');
+          await writeFile(file, JSON.stringify(edited, null, 2));
+          const orgBefore = orgComponents(kind, name);
+
+          // No --name: the file names the app.
+          const run = await session.json<UpdateResult>([topic, 'update', '--definition-file', file, '-o', 'change'], { cwd: project.dir });
+          expect(run.json.status, describeRun(run)).to.equal(0);
+          expect(run.json.result!.changes.map((c) => c.setting)).to.deep.equal([
+            'sessionTimeoutMinutes',
+            'singleLogoutUrl',
+            'flows.refreshTokenRotation',
+          ]);
+          expect(JSON.stringify(run.json.warnings)).to.include('consumerKey is ignored');
+          const orgAfter = orgComponents(kind, name);
+          expect(String(orgAfter.ExtlClntAppGlobalOauthSettings.isRefreshTokenRotationEnabled)).to.equal('true');
+          expect(orgAfter[changed].singleLogoutUrl).to.equal('https://ci.example.com/logout');
+          expect(orgAfter[changed][unknown.element]).to.equal(unknown.value);
+          // Neither the header nor the callback URLs and scopes of the previous update moved.
+          expect(orgAfter.ExternalClientApplication).to.deep.equal(orgBefore.ExternalClientApplication);
+          expect(oauthOf(kind, orgAfter)).to.deep.equal(oauthOf(kind, orgBefore));
+          const fileNow = parseSourceXml(await readFile(changedFile, 'utf8')).content;
+          expect(fileNow).to.include({ singleLogoutUrl: 'https://ci.example.com/logout', [unknown.element]: unknown.value });
+        });
+      }
+
       it('rotate-certificate: the old key no longer logs in, the new one does', async () => {
         const run = await session.json<RotateResult>([topic, 'rotate-certificate', '--name', name, '-o', 'change'], { cwd: project.dir });
         expect(run.json.status, describeRun(run)).to.equal(0);
