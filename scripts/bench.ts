@@ -47,9 +47,17 @@ const countOps = (emulator: Emulator): string => {
   return [...counts.entries()].map(([key, n]) => `${n}x ${key}`).join(', ');
 };
 
-async function benchKind(session: SfSession, topic: 'connected-app' | 'external-client-app'): Promise<Measure[]> {
+/**
+ * Every emulator org has the same admin username and one HOME keeps one auth per username, so each path gets its own
+ * sf session (HOME): `ours` with the plugin linked, `officialSession` with only the official commands.
+ */
+async function benchKind(
+  session: SfSession,
+  officialSession: SfSession,
+  topic: 'connected-app' | 'external-client-app'
+): Promise<Measure[]> {
   const ours = await newOrg(session, `bench-${topic}-ours`);
-  const official = await newOrg(session, `bench-${topic}-official`);
+  const official = await newOrg(officialSession, `bench-${topic}-official`);
   try {
     const project = await session.makeProject(`bench-${topic}`);
     const name = topic === 'connected-app' ? 'Bench_CA' : 'Bench_ECA';
@@ -68,13 +76,13 @@ async function benchKind(session: SfSession, topic: 'connected-app' | 'external-
     };
 
     // The official path: the same source files, deployed and then used to log in, with two commands.
-    const deploy = await session.json(
+    const deploy = await officialSession.json(
       ['project', 'deploy', 'start', ...result.metadataPaths.flatMap((p) => ['--source-dir', relative(project.dir, p)]), '-o', `bench-${topic}-official`],
       { cwd: project.dir }
     );
     if (deploy.exitCode !== 0) throw new Error(describeRun(deploy));
     const keyFromFile = await consumerKeyInSource(result.metadataPaths);
-    const login = await session.loginJwt(
+    const login = await officialSession.loginJwt(
       {
         clientId: keyFromFile ?? result.consumerKey,
         keyFile: result.privateKeyPath,
@@ -121,11 +129,12 @@ async function startup(session: SfSession, args: string[]): Promise<number> {
 
 async function main(): Promise<void> {
   const session = await SfSession.create({ linkPlugin: true });
+  const officialSession = await SfSession.create();
   try {
     const rows: Array<Measure & { kind: string }> = [];
     for (const topic of ['connected-app', 'external-client-app'] as const) {
       // eslint-disable-next-line no-await-in-loop
-      for (const measure of await benchKind(session, topic)) rows.push({ kind: topic, ...measure });
+      for (const measure of await benchKind(session, officialSession, topic)) rows.push({ kind: topic, ...measure });
     }
     const startupOurs = await startup(session, ['connected-app', 'create', '--help']);
     const startupOursEca = await startup(session, ['external-client-app', 'create', '--help']);
@@ -148,6 +157,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await session.dispose();
+    await officialSession.dispose();
   }
 }
 

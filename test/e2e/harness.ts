@@ -11,14 +11,17 @@
  * - Linking costs about a second plus the first plugin load, so one linked session is shared per mocha run
  *   (sharedSession()); tests use distinct aliases inside it, or create their own session when they need a clean HOME.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { registerTimingHooks } from './timings.js';
+
+const execFileAsync = promisify(execFile);
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const binDir = join(repoRoot, 'node_modules', '.bin');
@@ -198,6 +201,8 @@ export class SfSession {
     for (const entry of ['lib', 'messages', 'schemas', 'node_modules']) {
       if (existsSync(join(repoRoot, entry))) await symlink(join(repoRoot, entry), join(staging, entry), 'dir');
     }
+    // A fresh manifest, as a packed plugin has: sf lists commands and shows help without importing every command.
+    await execFileAsync(process.execPath, [join(repoRoot, 'scripts', 'manifest.js'), staging], { cwd: repoRoot });
     const run = await this.run(['plugins', 'link', staging, '--no-install']);
     if (run.exitCode !== 0) throw new Error(`sf plugins link failed (${String(run.exitCode)}):\n${run.stderr}`);
     this.linkDurationMs = run.durationMs;
