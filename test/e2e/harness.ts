@@ -13,7 +13,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -166,6 +166,8 @@ export class SfSession {
       SF_SKIP_NEW_VERSION_CHECK: 'true',
       SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
       SF_DISABLE_DNS_CHECK: 'true',
+      // The staging dir is linked but compiled only (see linkPlugin): nothing to transpile, nothing to warn about.
+      OCLIF_DISABLE_LINKED_ESM_WARNING: 'true',
       // A hung web login should fail a test in a minute, not after core's default two.
       SF_WEB_OAUTH_SERVER_TIMEOUT: '60000',
       FORCE_COLOR: '0',
@@ -197,7 +199,15 @@ export class SfSession {
     }
     const staging = join(this.root, 'plugin');
     await mkdir(staging, { recursive: true });
-    await copyFile(join(repoRoot, 'package.json'), join(staging, 'package.json'));
+    // The package.json as users get it matters here: with devDependencies (tsx, typescript) oclif would load the
+    // TypeScript compiler and register tsx for a linked plugin on every run, which an installed plugin never does.
+    const { devDependencies, scripts, ...packageJson } = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    void devDependencies;
+    void scripts;
+    await writeFile(join(staging, 'package.json'), JSON.stringify(packageJson, null, 2));
     for (const entry of ['lib', 'messages', 'schemas', 'node_modules']) {
       if (existsSync(join(repoRoot, entry))) await symlink(join(repoRoot, entry), join(staging, entry), 'dir');
     }
