@@ -468,6 +468,12 @@ export function applyElementChanges(content: Loose, changes: ElementChange[], re
       delete target[key];
     } else if (Array.isArray(change.after) && Array.isArray(change.before)) {
       placeKey(target, key, mergeList(target[key], change.before, change.after), Object.keys(ref));
+    } else if (key.startsWith('commaSeparated') && typeof change.after === 'string') {
+      // A list in one string (ECA scopes, profiles, permission sets): merged like a list, so names this plugin does
+      // not know (a scope newer than it, such as MCP) stay as the org has them.
+      const split = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : []);
+      const merged = mergeList(split(target[key]), split(change.before), split(change.after)) as string[];
+      placeKey(target, key, merged.join(', '), Object.keys(ref));
     } else {
       placeKey(target, key, structuredClone(change.after), Object.keys(ref));
     }

@@ -120,6 +120,23 @@ describe('appUpdate', function () {
       expect((result.oauthConfig as { scopes: string[] }).scopes).to.deep.equal(['Custom', 'Web']);
       expect(content).to.not.have.property('description');
     });
+
+    it('merges comma-separated lists the same way, keeping names it does not model (an ECA scope like MCP)', () => {
+      const content = { externalClientApplication: 'App', commaSeparatedOauthScopes: 'Api, Web, MCP, RefreshToken' };
+      const result = applyElementChanges(
+        content,
+        [
+          {
+            type: 'ExtlClntAppOauthSettings',
+            path: ['commaSeparatedOauthScopes'],
+            before: 'Api, Web, RefreshToken',
+            after: 'Api, RefreshToken, OpenID',
+          },
+        ],
+        content
+      );
+      expect(result.commaSeparatedOauthScopes).to.equal('Api, MCP, RefreshToken, OpenID');
+    });
   });
 
   describe('connected app', () => {
