@@ -124,9 +124,9 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
     { key: messages.getMessage('label.scopes'), value: result.scopes.join(' ') },
     {
       key: messages.getMessage('label.permittedUsers'),
-      value: [result.permittedUsers, ...result.profiles.map((p) => `profile: ${p}`), ...result.permissionSets.map((p) => `permission set: ${p}`)].join('\n'),
+      value: describePermittedUsers(result),
     },
-    { key: messages.getMessage('label.refreshToken'), value: result.refreshTokenPolicy },
+    { key: messages.getMessage('label.refreshToken'), value: describeRefreshToken(result.refreshTokenPolicy) },
     {
       key: messages.getMessage('label.sessionTimeout'),
       value: result.sessionTimeoutMinutes ? `${result.sessionTimeoutMinutes} minutes` : '-',
@@ -165,4 +165,26 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
     command.log(messages.getMessage(result.loginCommand.includes(' jwt ') ? 'info.nextCommand' : 'info.nextCommandWeb'));
     command.log(`  ${result.loginCommand}`);
   }
+}
+
+/** "Admin approved users are pre-authorized (profiles: X; permission sets: Y)", as Setup words it. */
+function describePermittedUsers(result: CreateAppResult): string {
+  if (result.permittedUsers !== 'AdminApprovedPreAuthorized') return messages.getMessage('value.allUsers');
+  const lists = [
+    result.profiles.length > 0 ? messages.getMessage('value.profiles', [result.profiles.join(', ')]) : undefined,
+    result.permissionSets.length > 0
+      ? messages.getMessage('value.permissionSets', [result.permissionSets.join(', ')])
+      : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return messages.getMessage('value.adminApproved', [lists.join('; ')]);
+}
+
+/** The refresh-token policy in words; the JSON result keeps the flag syntax (90d, inactive:7d, infinite, zero). */
+function describeRefreshToken(policy: string): string {
+  if (policy === 'infinite') return messages.getMessage('value.refreshInfinite');
+  if (policy === 'zero') return messages.getMessage('value.refreshZero');
+  const match = /^(inactive:)?(\d+)(h|d|mo)$/.exec(policy);
+  if (!match) return policy;
+  const unit = { h: 'hours', d: 'days', mo: 'months' }[match[3] as 'h' | 'd' | 'mo'];
+  return messages.getMessage(match[1] ? 'value.refreshInactive' : 'value.refreshLifetime', [match[2], unit, policy]);
 }
