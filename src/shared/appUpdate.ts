@@ -143,8 +143,10 @@ export type AppUpdateResult = {
   changes: SettingChange[];
   /** Components sent to the org, with the elements that changed in each ("oauthConfig.callbackUrl"). */
   components: Array<{ type: string; fullName: string; elements: string[] }>;
-  /** False when nothing differed: no deploy, no file written. */
+  /** False when nothing differed (or in a dry run): no deploy, no file written. */
   deployed: boolean;
+  /** True for --dry-run: `changes` and `components` say what an update would send. */
+  dryRun?: boolean;
   deploy?: { method: 'updateMetadata' | 'deploy'; id?: string; requests: number };
   /** Project source files written back (absolute paths). */
   sourceFiles: string[];
@@ -621,7 +623,9 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
   if (plan.components.length === 0) {
     return { ...base, components: [], deployed: false, sourceFiles: [], consumerKey: plan.record.consumerKey };
   }
-  if (context.dryRun) return { ...base, components, deployed: false, sourceFiles: [], consumerKey: plan.record.consumerKey };
+  if (context.dryRun) {
+    return { ...base, components, deployed: false, dryRun: true, sourceFiles: [], consumerKey: plan.record.consumerKey };
+  }
   const outcome = await sendToOrg(plan, context);
   for (let i = 0; i < outcome.requests; i++) context.counter?.add();
   if (!outcome.success) {
@@ -757,11 +761,13 @@ export function updateFlags() {
       description: messages.getMessage('flags.definition-file.description'),
       exists: true,
     }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
   };
 }
 
 export type ParsedUpdateFlags = ParsedSettingFlags & {
   'target-org': Org;
+  'dry-run'?: boolean;
   'api-version'?: string;
   'add-callback-url'?: string[];
   'remove-callback-url'?: string[];
@@ -868,6 +874,7 @@ export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, fla
     apiVersion: conn.getApiVersion(),
     cwd: process.cwd(),
     warn: (m) => command.warn(m),
+    dryRun: flags['dry-run'],
   };
   const plan = await planUpdate(context, name, request);
   plan.warnings.forEach((warning) => command.warn(warning));
@@ -881,11 +888,11 @@ const shown = (value: SettingValue | undefined): string =>
 
 export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResult): void {
   const article = appKindInfo(result.kind).article;
-  if (!result.deployed) {
+  if (!result.deployed && !(result.dryRun && result.changes.length > 0)) {
     command.log(messages.getMessage('info.nothingChanged', [article, result.name]));
     return;
   }
-  command.styledHeader(messages.getMessage('info.updated', [article, result.name]));
+  command.styledHeader(messages.getMessage(result.dryRun ? 'info.dryRun' : 'info.updated', [article, result.name]));
   command.table({
     data: result.changes.map((change) => ({ setting: change.setting, before: shown(change.before), after: shown(change.after) })),
     columns: [
@@ -895,6 +902,10 @@ export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResul
     ],
   });
   const sent = result.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
+  if (result.dryRun) {
+    command.log(messages.getMessage('info.wouldSend', [sent]));
+    return;
+  }
   command.log(messages.getMessage('info.sent', [sent, result.deploy?.method ?? '-']));
   if (result.sourceFiles.length > 0) {
     command.log(messages.getMessage('info.filesWritten'));

@@ -37,6 +37,15 @@ describe('connected-app update', function () {
     expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
   });
 
+  it('--dry-run shows what would change and sends nothing', async () => {
+    const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--label', 'Dry Label', '--dry-run']);
+    expect(result).to.include({ deployed: false, dryRun: true });
+    expect(result.changes).to.deep.equal([{ setting: 'label', before: 'Renamed', after: 'Dry Label' }]);
+    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
+    expect(ux.styledHeader.firstCall.args[0]).to.include('Dry run');
+    expect(ux.log.args.flat().join('\n')).to.include('Would send: ConnectedApp Cmd_Update');
+  });
+
   it('says nothing changed and sends no update when the org already has it (safe to repeat)', async () => {
     const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--label', 'Renamed']);
     expect(result.deployed).to.equal(false);
