@@ -490,7 +490,7 @@ async function assertNewFile(path: string): Promise<void> {
   } catch {
     return;
   }
-  throw new SfError(`${path} already exists; it is never overwritten.`, 'FileExists', ['Choose a new file name.']);
+  throw messages.createError('error.SecretFileExists', [path]);
 }
 
 async function removeNewFiles(paths: string[]): Promise<void> {
@@ -528,7 +528,9 @@ const defaultOpenBrowser: BrowserOpener = async (url) => {
   const { default: open } = await import('open');
   const child = await open(url, { wait: false });
   await new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) => (code && code > 0 ? reject(new Error(`Could not open a browser (exit ${code}).`)) : resolve()));
+    child.on('exit', (code) =>
+      code && code > 0 ? reject(messages.createError('error.CannotOpenBrowser', [String(code)])) : resolve()
+    );
     child.on('error', reject);
   });
 };

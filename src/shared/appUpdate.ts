@@ -154,6 +154,9 @@ export type AppUpdateResult = {
   warnings: string[];
 };
 
+/** A project source file and the XML it gets after an update. */
+export type SourceFileWrite = { file: string; xml: string };
+
 export type UpdateContext = {
   conn: Connection;
   kind: AppKind;
@@ -626,13 +629,14 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
   if (context.dryRun) {
     return { ...base, components, deployed: false, dryRun: true, sourceFiles: [], consumerKey: plan.record.consumerKey };
   }
+  const sourceWrites = await prepareSourceFileWrites(plan, context.cwd);
   const outcome = await sendToOrg(plan, context);
   for (let i = 0; i < outcome.requests; i++) context.counter?.add();
   if (!outcome.success) {
     const text = outcome.problems.map((p) => `${p.type ? `${p.type} ${p.fullName}: ` : ''}${p.message}`).join('\n');
     throw messages.createError('error.UpdateFailed', [text]);
   }
-  const sourceFiles = await writeBackSourceFiles(plan, context.cwd);
+  const sourceFiles = await writeBackSourceFiles(sourceWrites);
   const consumerKey = plan.rotating
     ? await appKindInfo(plan.kind).readConsumerKey(context.conn, plan.after, context.warn ?? ((): void => {}))
     : plan.record.consumerKey;
@@ -651,7 +655,7 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
  * (never the org's: the file may hold what the org does not, and must keep it). Files that would not change are not
  * written. Outside a project there are none.
  */
-export async function writeBackSourceFiles(plan: UpdatePlan, cwd: string): Promise<string[]> {
+export async function prepareSourceFileWrites(plan: UpdatePlan, cwd: string): Promise<SourceFileWrite[]> {
   const changed = plan.components.filter((c) => c.changes.length > 0);
   if (changed.length === 0) return [];
   let files: string[];
@@ -666,22 +670,34 @@ export async function writeBackSourceFiles(plan: UpdatePlan, cwd: string): Promi
     return [];
   }
   const reference = new Map(appKindInfo(plan.kind).build(plan.after).map((c) => [c.type, c.content]));
-  const written: string[] = [];
+  const writes: SourceFileWrite[] = [];
   for (const file of files) {
     const component = changed.find((c) => fileIsOfType(file, c.type));
     if (!component) continue;
     // eslint-disable-next-line no-await-in-loop
     const text = await readFile(file, 'utf8');
-    const parsed = parseSourceXml(text);
+    let parsed: ReturnType<typeof parseSourceXml>;
+    try {
+      parsed = parseSourceXml(text);
+    } catch (error) {
+      // Found before anything is sent: the org and the file must not end up disagreeing.
+      throw messages.createError('error.SourceFileUnreadable', [file, error instanceof Error ? error.message : String(error)]);
+    }
     if (parsed.type !== component.type) continue;
     const content = applyElementChanges(parsed.content, component.changes, reference.get(component.type) ?? {});
     const xml = toSourceXml({ type: component.type, content });
-    if (xml === text) continue;
+    if (xml !== text) writes.push({ file, xml });
+  }
+  return writes;
+}
+
+/** Writes what prepareSourceFileWrites worked out, once the org has taken the change. */
+export async function writeBackSourceFiles(writes: SourceFileWrite[]): Promise<string[]> {
+  for (const { file, xml } of writes) {
     // eslint-disable-next-line no-await-in-loop
     await writeFile(file, xml);
-    written.push(file);
   }
-  return written;
+  return writes.map((w) => w.file);
 }
 
 function fileIsOfType(file: string, type: string): boolean {

@@ -70,7 +70,7 @@ export async function runCreate(
   const mso = new MultiStageOutput<Record<string, unknown>>({
     jsonEnabled: json,
     stages: stages.filter((s) => s !== 'login' || flags.login).map((s) => messages.getMessage(`stage.${s}`)),
-    title: `${kind === 'ConnectedApp' ? 'Connected app' : 'External Client App'} ${flags.name ?? ''}`.trim(),
+    title: messages.getMessage(`title.${kind}`, [flags.name ?? '']).trim(),
     showElapsedTime: true,
   });
   const progress: CreateProgress = {
@@ -129,24 +129,29 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
     { key: messages.getMessage('label.refreshToken'), value: describeRefreshToken(result.refreshTokenPolicy) },
     {
       key: messages.getMessage('label.sessionTimeout'),
-      value: result.sessionTimeoutMinutes ? `${result.sessionTimeoutMinutes} minutes` : '-',
+      value: result.sessionTimeoutMinutes ? messages.getMessage('value.minutes', [result.sessionTimeoutMinutes]) : '-',
     },
     { key: messages.getMessage('label.privateKey'), value: result.privateKeyPath ?? '-' },
     {
       key: messages.getMessage('label.certificate'),
       value: result.certificatePath
-        ? `${result.certificatePath}${result.certificateExpires ? ` (expires ${result.certificateExpires.slice(0, 10)})` : ''}`
+        ? result.certificateExpires
+          ? messages.getMessage('value.certificate', [result.certificatePath, result.certificateExpires.slice(0, 10)])
+          : result.certificatePath
         : '-',
     },
     { key: messages.getMessage('label.metadata'), value: result.metadataPaths.join('\n') || '-' },
     {
       key: messages.getMessage('label.deploy'),
-      value: `${result.deploy.method}${result.deploy.id ? ` ${result.deploy.id}` : ''} (${result.deploy.requests} requests)`,
+      value: messages.getMessage('value.deploy', [
+        `${result.deploy.method}${result.deploy.id ? ` ${result.deploy.id}` : ''}`,
+        result.deploy.requests,
+      ]),
     },
   ];
   command.styledHeader(
     messages.getMessage('info.created', [
-      result.kind === 'ConnectedApp' ? 'Connected app' : 'External Client App',
+      messages.getMessage(`title.${result.kind}`, ['']).trim(),
       result.name,
       result.login ? 'the org and logged in' : 'the org',
     ])

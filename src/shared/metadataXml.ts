@@ -3,7 +3,7 @@
  * 4-space indent, one element per array item) and read back without losing what we do not model, so an update can
  * write an unknown element back unchanged.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { MetadataComponent } from './appModel.js';
 
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
@@ -116,6 +116,10 @@ function readChildren(nodes: OrderedNode[]): XmlObject | string {
 
 /** Reads source-format (or Metadata API format) XML: the root element's name and its content in document order. */
 export function parseSourceXml(xml: string): { type: string; content: XmlObject } {
+  // The parser itself is lenient (a missing end tag just closes early): a file read this way and written back would
+  // lose content, so it must be well-formed first.
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   let document: OrderedNode[];
   try {
     document = parser.parse(xml) as OrderedNode[];

@@ -294,7 +294,8 @@ describe('createApp against the emulator', function () {
       await writeFile(secretFile, 'keep me');
       org.emulator.clearRequests();
       const error = await failure(createApp(flags('Old_Secret', { requireSecretForWebServer: true, secretFile }), context(dir)));
-      expect(error.name).to.equal('FileExists');
+      expect(error.name).to.equal('SecretFileExistsError');
+      expect(error.message).to.include(secretFile);
       expect(await readFile(secretFile, 'utf8')).to.equal('keep me');
       expect(writes()).to.deep.equal([]);
     });

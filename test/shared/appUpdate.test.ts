@@ -213,6 +213,24 @@ describe('appUpdate', function () {
       expect(await readFile(sourceFile, 'utf8')).to.equal(fileBefore);
     });
 
+    it('refuses a malformed project file before sending anything, so org and file never disagree', async () => {
+      const broken = 'Upd_Broken';
+      const component = buildConnectedApp(definition(broken));
+      await org.conn.metadata.create('ConnectedApp', { fullName: broken, ...component.content } as never);
+      const [file] = await writeSources([component]);
+      await writeFile(file, '<ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata"><label>oops</ConnectedApp>');
+      org.emulator.clearRequests();
+      const plan = await planUpdate(context('ConnectedApp'), broken, { label: 'Never Sent' });
+      const error = await executeUpdate(plan, context('ConnectedApp')).then(
+        () => undefined,
+        (e: Error) => e
+      );
+      expect(error?.name).to.equal('SourceFileUnreadableError');
+      expect(error?.message).to.include(file).and.include('nothing was sent');
+      expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
+      expect((await readApp(org.conn, 'ConnectedApp', broken))!.definition.label).to.not.equal('Never Sent');
+    });
+
     it('refuses consumer key rotation for a connected app before asking the org anything', async () => {
       let error: Error | undefined;
       try {
