@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
-import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
+import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
 import { describeRun, sharedSession, type SfSession, type TestProject } from './harness.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -7,8 +7,8 @@
  */
 import { expect } from 'chai';
 import JSZip from 'jszip';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
-import { buildDeployZip } from '../../src/shared/metadataDeploy.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
+import { buildDeployZip } from '../../src/org/deploy.js';
 import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from '../shared/emulatorOrg.js';
 import { getJson } from './testSupport.js';
 import { OrgState } from './state.js';

@@ -9,9 +9,9 @@ import { join, relative } from 'node:path';
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
 import { AuthInfo, StateAggregator } from '@salesforce/core';
-import { createApp, type CreateAppContext, type CreateAppFlags, type CreateProgress } from '../../src/shared/appCreator.js';
-import { LoginChainError, loginWithJwt, withPropagationRetry } from '../../src/shared/loginChain.js';
-import { generateKeyAndCertificate } from '../../src/shared/certificate.js';
+import { createApp, type CreateAppContext, type CreateAppFlags, type CreateProgress } from '../../src/verbs/create/createApp.js';
+import { LoginChainError, loginWithJwt, withPropagationRetry } from '../../src/login/loginChain.js';
+import { generateKeyAndCertificate } from '../../src/files/certificate.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { createConnectedApp, definition, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
@@ -358,7 +358,7 @@ describe('createApp against the emulator', function () {
       const def = definition('Replication_App', { certificate: key.certificatePem.replace(/\r\n/g, '\n'), profiles: ['Standard User'] });
       await createConnectedApp(org.conn, def);
       org.emulator.store.settings.liveDelayMs = 600;
-      const { buildConnectedApp } = await import('../../src/shared/connectedAppMetadata.js');
+      const { buildConnectedApp } = await import('../../src/metadata/connectedApp.js');
       const updated = buildConnectedApp({ ...def, permissionSets: ['CLI_Access'] });
       await org.conn.metadata.update('ConnectedApp', { fullName: updated.fullName, ...updated.content } as never);
       const result = await loginWithJwt({

@@ -6,7 +6,7 @@ import {
   parseRefreshTokenPolicy,
   type AppDefinitionInput,
   type AppDefinitionContext,
-} from '../../src/shared/appDefinition.js';
+} from '../../src/model/appDefinition.js';
 
 const context: AppDefinitionContext = {
   kind: 'ConnectedApp',

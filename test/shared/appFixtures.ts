@@ -2,8 +2,8 @@
  * Definitions and expected element orders shared by the library's tests. The orders are the xsd:sequence orders of
  * /work/shared/reference/metadata-types.md (Metadata API v63 WSDL), copied here so the tests stand alone.
  */
-import type { OAuthAppDefinition } from '../../src/shared/appModel.js';
-import { buildAppDefinition } from '../../src/shared/appDefinition.js';
+import type { OAuthAppDefinition } from '../../src/model/appModel.js';
+import { buildAppDefinition } from '../../src/model/appDefinition.js';
 
 export const ORDER: Record<string, string[]> = {
   ConnectedApp: [

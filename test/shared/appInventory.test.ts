@@ -1,13 +1,13 @@
 import { expect } from 'chai';
-import { parseCertificatePem } from '../../src/shared/certificate.js';
+import { parseCertificatePem } from '../../src/files/certificate.js';
 import {
   certificateExpiry,
   listApps,
   readApp,
   readConsumerSecret,
   RequestCounter,
-} from '../../src/shared/appInventory.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
+} from '../../src/org/inventory.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import {
   createConnectedApp,
   createExternalClientApp,

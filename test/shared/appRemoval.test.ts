@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { planAppRemoval, removeApp, runDelete } from '../../src/shared/appRemoval.js';
-import { readApp, RequestCounter } from '../../src/shared/appInventory.js';
+import { planAppRemoval, removeApp, runDelete } from '../../src/verbs/removeApp.js';
+import { readApp, RequestCounter } from '../../src/org/inventory.js';
 import { createConnectedApp, createExternalClientApp, definition, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
 const ECA_TYPES_IN_DELETE_ORDER = [

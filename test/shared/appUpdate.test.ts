@@ -12,13 +12,13 @@ import {
   type AppUpdateResult,
   type UpdateContext,
   type UpdateRequest,
-} from '../../src/shared/appUpdate.js';
-import { readApp } from '../../src/shared/appInventory.js';
-import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
-import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
-import { sourceFilePath, stripSecrets } from '../../src/shared/sourceFiles.js';
-import type { AppKind, MetadataComponent } from '../../src/shared/appModel.js';
+} from '../../src/verbs/update/appUpdate.js';
+import { readApp } from '../../src/org/inventory.js';
+import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
+import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
+import { sourceFilePath, stripSecrets } from '../../src/files/sourceFiles.js';
+import type { AppKind, MetadataComponent } from '../../src/model/appModel.js';
 import { createConnectedApp, definition, deployComponents, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
 describe('appUpdate', function () {

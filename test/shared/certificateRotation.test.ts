@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
-import { rotateCertificate, setAsideName, type RotateCertificateContext } from '../../src/shared/certificateRotation.js';
-import { readApp } from '../../src/shared/appInventory.js';
-import { generateKeyAndCertificate, parseCertificatePem } from '../../src/shared/certificate.js';
-import { writeKeyFiles } from '../../src/shared/keyFiles.js';
-import type { AppKind } from '../../src/shared/appModel.js';
+import { rotateCertificate, setAsideName, type RotateCertificateContext } from '../../src/verbs/rotateCertificate.js';
+import { readApp } from '../../src/org/inventory.js';
+import { generateKeyAndCertificate, parseCertificatePem } from '../../src/files/certificate.js';
+import { writeKeyFiles } from '../../src/files/keyFiles.js';
+import type { AppKind } from '../../src/model/appModel.js';
 import {
   createConnectedApp,
   createExternalClientApp,

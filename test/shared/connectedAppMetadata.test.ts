@@ -5,8 +5,8 @@ import {
   fromConnectedAppRefreshTokenPolicy,
   readConnectedApp,
   toConnectedAppRefreshTokenPolicy,
-} from '../../src/shared/connectedAppMetadata.js';
-import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
+} from '../../src/metadata/connectedApp.js';
+import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { ORDER, PEM, defaultDefinition, fullDefinition, orderProblems } from './appFixtures.js';
 

@@ -13,7 +13,7 @@ import {
   buildAppDefinition,
   type AppDefinitionContext,
   type AppDefinitionInput,
-} from '../../src/shared/appDefinition.js';
+} from '../../src/model/appDefinition.js';
 import {
   checkSchema,
   definitionSchema,
@@ -22,14 +22,14 @@ import {
   mergeSettings,
   parseDefinitionDocument,
   resolveLayers,
-} from '../../src/shared/definitionFile.js';
-import { settingsFromFlags, type ParsedSettingFlags } from '../../src/shared/createFlags.js';
-import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
-import { toSourceXml } from '../../src/shared/metadataXml.js';
-import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../src/shared/appModel.js';
-import { createApp, type CreateAppContext, type CreateAppRequest } from '../../src/shared/appCreator.js';
-import { readComponent } from '../../src/shared/metadataDeploy.js';
+} from '../../src/model/definitionFile.js';
+import { settingsFromFlags, type ParsedSettingFlags } from '../../src/cli/createFlags.js';
+import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
+import { toSourceXml } from '../../src/metadata/xml.js';
+import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../src/model/appModel.js';
+import { createApp, type CreateAppContext, type CreateAppRequest } from '../../src/verbs/create/createApp.js';
+import { readComponent } from '../../src/org/deploy.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { fullDefinition, PEM } from './appFixtures.js';
 import { startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
-import { createApp, type CreateAppContext, type CreateAppFlags, type CreateProgress } from '../../src/shared/appCreator.js';
-import { appKindInfo } from '../../src/shared/appKinds.js';
-import { readConsumerSecret, runDisplay, type CommandOutput } from '../../src/shared/appInventory.js';
+import { createApp, type CreateAppContext, type CreateAppFlags, type CreateProgress } from '../../src/verbs/create/createApp.js';
+import { appKindInfo } from '../../src/metadata/appKinds.js';
+import { readConsumerSecret, runDisplay, type CommandOutput } from '../../src/org/inventory.js';
 import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
 type ErrorWithActions = Error & { actions?: string[] };

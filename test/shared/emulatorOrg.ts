@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthInfo, Connection, ConfigAggregator, StateAggregator } from '@salesforce/core';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import type { MetadataComponent, OAuthAppDefinition } from '../../src/shared/appModel.js';
-import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
-import { buildDeployZip, createWithCrud } from '../../src/shared/metadataDeploy.js';
-import { generateKeyAndCertificate } from '../../src/shared/certificate.js';
+import type { MetadataComponent, OAuthAppDefinition } from '../../src/model/appModel.js';
+import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
+import { buildDeployZip, createWithCrud } from '../../src/org/deploy.js';
+import { generateKeyAndCertificate } from '../../src/files/certificate.js';
 
 export type EmulatorOrg = {
   emulator: Emulator;

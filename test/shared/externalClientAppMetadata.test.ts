@@ -5,8 +5,8 @@ import {
   externalClientAppUnsupportedSettings,
   globalOauthSettingsName,
   readExternalClientApp,
-} from '../../src/shared/externalClientAppMetadata.js';
-import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
+} from '../../src/metadata/externalClientApp.js';
+import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { ORDER, PEM, defaultDefinition, fullDefinition, orderProblems } from './appFixtures.js';
 

@@ -10,8 +10,8 @@ import {
   planKeyFiles,
   readCertificateFile,
   writeKeyFiles,
-} from '../../src/shared/keyFiles.js';
-import { generateKeyAndCertificate } from '../../src/shared/certificate.js';
+} from '../../src/files/keyFiles.js';
+import { generateKeyAndCertificate } from '../../src/files/certificate.js';
 
 const material = generateKeyAndCertificate({ commonName: 'test', days: 365, bits: 1024 });
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classifyLoginError, LoginChainError, withPropagationRetry } from '../../src/shared/loginChain.js';
+import { classifyLoginError, LoginChainError, withPropagationRetry } from '../../src/login/loginChain.js';
 
 // core joins the error of every (login URL, audience) pair it tried, one per line
 const joined = (...lines: string[]): string => `Error authenticating with JWT.\nErrors encountered:\n${lines.join('\n')}`;

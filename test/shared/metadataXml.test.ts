@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { parseSourceXml, toSourceXml } from '../../src/shared/metadataXml.js';
-import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
+import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
+import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { defaultDefinition, fullDefinition } from './appFixtures.js';
 
 describe('metadataXml', () => {

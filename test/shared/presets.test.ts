@@ -2,13 +2,13 @@
  * Presets: each one builds the app its job needs, for both kinds, and stays overridable (preset < file < flags).
  */
 import { expect } from 'chai';
-import { buildAppDefinition, type AppDefinitionContext } from '../../src/shared/appDefinition.js';
-import { PRESET_NAMES, presetSettings } from '../../src/shared/presets.js';
-import { resolveLayers } from '../../src/shared/definitionFile.js';
-import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
-import { toSourceXml } from '../../src/shared/metadataXml.js';
-import type { AppKind, OAuthAppDefinition } from '../../src/shared/appModel.js';
+import { buildAppDefinition, type AppDefinitionContext } from '../../src/model/appDefinition.js';
+import { PRESET_NAMES, presetSettings } from '../../src/model/presets.js';
+import { resolveLayers } from '../../src/model/definitionFile.js';
+import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
+import { toSourceXml } from '../../src/metadata/xml.js';
+import type { AppKind, OAuthAppDefinition } from '../../src/model/appModel.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 
 const context = (kind: AppKind): AppDefinitionContext => ({

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { parseOAuthLocalPort, resolveProjectContext } from '../../src/shared/projectContext.js';
+import { parseOAuthLocalPort, resolveProjectContext } from '../../src/files/project.js';
 
 describe('projectContext', () => {
   let dir: string;

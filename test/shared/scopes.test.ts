@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseScopes, toMetadataScope, toOAuthScopeNames, validScopeNames } from '../../src/shared/scopes.js';
+import { parseScopes, toMetadataScope, toOAuthScopeNames, validScopeNames } from '../../src/model/scopes.js';
 
 describe('scopes', () => {
   it('maps the OAuth names users know to the Metadata API enum', () => {

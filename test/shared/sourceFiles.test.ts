@@ -9,10 +9,10 @@ import {
   sourceFilePath,
   stripSecrets,
   writeSourceFiles,
-} from '../../src/shared/sourceFiles.js';
-import { buildConnectedApp } from '../../src/shared/connectedAppMetadata.js';
-import { buildExternalClientApp } from '../../src/shared/externalClientAppMetadata.js';
-import { parseSourceXml } from '../../src/shared/metadataXml.js';
+} from '../../src/files/sourceFiles.js';
+import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
+import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
+import { parseSourceXml } from '../../src/metadata/xml.js';
 import { fullDefinition } from './appFixtures.js';
 
 describe('sourceFiles', () => {

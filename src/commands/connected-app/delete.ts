@@ -1,7 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { deleteFlags } from '../../shared/verbFlags.js';
-import { runDelete, type AppDeleteResult } from '../../shared/appRemoval.js';
+import { deleteFlags } from '../../cli/verbFlags.js';
+import { runDelete, type AppDeleteResult } from '../../verbs/removeApp.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.delete');

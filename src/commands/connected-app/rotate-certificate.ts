@@ -1,6 +1,6 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { rotateCertificateFlags, runRotateCertificate, type RotateCertificateResult } from '../../shared/certificateRotation.js';
+import { rotateCertificateFlags, runRotateCertificate, type RotateCertificateResult } from '../../verbs/rotateCertificate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.rotate-certificate');

@@ -1,6 +1,6 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { runUpdate, updateFlags, type AppUpdateCommandResult } from '../../shared/appUpdate.js';
+import { runUpdate, updateFlags, type AppUpdateCommandResult } from '../../verbs/update/appUpdate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.update');

@@ -1,7 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { createFlags } from '../../shared/createFlags.js';
-import type { CreateAppResult } from '../../shared/appCreator.js';
+import { createFlags } from '../../cli/createFlags.js';
+import type { CreateAppResult } from '../../verbs/create/createApp.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'external-client-app.create');
@@ -19,7 +19,7 @@ export default class ExternalClientAppCreate extends SfCommand<ExternalClientApp
   public async run(): Promise<ExternalClientAppCreateResult> {
     const { flags } = await this.parse(ExternalClientAppCreate);
     // The create flow (XML, zip, certificate and login libraries) loads only when the command runs, not for --help.
-    const { runCreate } = await import('../../shared/createCommandRunner.js');
+    const { runCreate } = await import('../../cli/createRunner.js');
     return runCreate(this, 'ExternalClientApplication', flags, this.argv);
   }
 }

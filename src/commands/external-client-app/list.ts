@@ -1,7 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { orgFlags } from '../../shared/verbFlags.js';
-import { runList, type AppListResult } from '../../shared/appInventory.js';
+import { orgFlags } from '../../cli/verbFlags.js';
+import { runList, type AppListResult } from '../../org/inventory.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'external-client-app.list');

@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { mkdir, readdir, writeFile, access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
-import type { MetadataComponent } from './appModel.js';
-import { toSourceXml } from './metadataXml.js';
+import type { MetadataComponent } from '../model/appModel.js';
+import { toSourceXml } from '../metadata/xml.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');

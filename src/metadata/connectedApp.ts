@@ -9,8 +9,8 @@ import type {
   OAuthAppDefinition,
   PermittedUsers,
   RefreshTokenPolicy,
-} from './appModel.js';
-import { METADATA_SCOPES } from './scopes.js';
+} from '../model/appModel.js';
+import { METADATA_SCOPES } from '../model/scopes.js';
 
 export type BuildOptions = {
   /** For a source file: drop the consumer secret (it is sent once, at creation, and never stored). */

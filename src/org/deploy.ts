@@ -8,9 +8,9 @@
  */
 import type { Connection } from '@salesforce/core';
 import JSZip from 'jszip';
-import type { MetadataComponent } from './appModel.js';
-import { toSourceXml } from './metadataXml.js';
-import { metadataTypeInfo } from './sourceFiles.js';
+import type { MetadataComponent } from '../model/appModel.js';
+import { toSourceXml } from '../metadata/xml.js';
+import { metadataTypeInfo } from '../files/sourceFiles.js';
 
 export type DeployProblem = {
   type: string;

@@ -9,11 +9,11 @@ import { basename, dirname, join } from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
-import type { AppKind, MetadataComponent } from './appModel.js';
-import { appKindInfo } from './appKinds.js';
-import { appNotFoundError, readApp, RequestCounter, type AppRecord, type CommandOutput } from './appInventory.js';
-import { metadataTypeInfo } from './sourceFiles.js';
-import { resolveProjectContext } from './projectContext.js';
+import type { AppKind, MetadataComponent } from '../model/appModel.js';
+import { appKindInfo } from '../metadata/appKinds.js';
+import { appNotFoundError, readApp, RequestCounter, type AppRecord, type CommandOutput } from '../org/inventory.js';
+import { metadataTypeInfo } from '../files/sourceFiles.js';
+import { resolveProjectContext } from '../files/project.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');

@@ -5,9 +5,9 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import type { BooleanFlag } from '@oclif/core/interfaces';
-import type { PermittedUsers } from './appModel.js';
-import type { LayeredCreateInput } from './definitionFile.js';
-import { PRESET_NAMES } from './presets.js';
+import type { PermittedUsers } from '../model/appModel.js';
+import type { LayeredCreateInput } from '../model/definitionFile.js';
+import { PRESET_NAMES } from '../model/presets.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create');

@@ -15,10 +15,10 @@ import {
   validateCallbackUrl,
   type AppDefinitionInput,
 } from './appDefinition.js';
-import { compact } from './connectedAppMetadata.js';
+import { compact } from '../metadata/connectedApp.js';
 import { parseScopes } from './scopes.js';
-import { toSourceXml } from './metadataXml.js';
-import { planSourceFiles, writeSourceFiles } from './sourceFiles.js';
+import { toSourceXml } from '../metadata/xml.js';
+import { planSourceFiles, writeSourceFiles } from '../files/sourceFiles.js';
 import { presetSettings, type PresetName } from './presets.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

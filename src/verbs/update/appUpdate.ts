@@ -19,24 +19,24 @@ import type {
   MetadataComponent,
   OAuthAppDefinition,
   PermittedUsers,
-} from './appModel.js';
-import { appKindInfo } from './appKinds.js';
-import { appNotFoundError, certificateExpiry, readApp, RequestCounter, type AppRecord } from './appInventory.js';
-import { findSourceFiles } from './appRemoval.js';
+} from '../../model/appModel.js';
+import { appKindInfo } from '../../metadata/appKinds.js';
+import { appNotFoundError, certificateExpiry, readApp, RequestCounter, type AppRecord } from '../../org/inventory.js';
+import { findSourceFiles } from '../removeApp.js';
 import {
   assertClientCredentialsUserExists,
   buildAppDefinition,
   describeRefreshTokenPolicy,
   type AppDefinitionInput,
-} from './appDefinition.js';
-import { createFlags, settingsFromFlags, type ParsedSettingFlags } from './createFlags.js';
-import { loadDefinitionFile, mergeSettings, type AppSettings } from './definitionFile.js';
-import { deployZip, type DeployOutcome } from './metadataDeploy.js';
-import { parseSourceXml, toSourceXml } from './metadataXml.js';
-import { parseScopes } from './scopes.js';
-import { metadataTypeInfo } from './sourceFiles.js';
-import { parseCertificatePem } from './certificate.js';
-import { CERTIFICATE_FILE_NAME, DEFAULT_KEY_FOLDER, KEY_FILE_NAME } from './keyFiles.js';
+} from '../../model/appDefinition.js';
+import { createFlags, settingsFromFlags, type ParsedSettingFlags } from '../../cli/createFlags.js';
+import { loadDefinitionFile, mergeSettings, type AppSettings } from '../../model/definitionFile.js';
+import { deployZip, type DeployOutcome } from '../../org/deploy.js';
+import { parseSourceXml, toSourceXml } from '../../metadata/xml.js';
+import { parseScopes } from '../../model/scopes.js';
+import { metadataTypeInfo } from '../../files/sourceFiles.js';
+import { parseCertificatePem } from '../../files/certificate.js';
+import { CERTIFICATE_FILE_NAME, DEFAULT_KEY_FOLDER, KEY_FILE_NAME } from '../../files/keyFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');

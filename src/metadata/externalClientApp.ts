@@ -10,9 +10,9 @@ import type {
   OAuthAppDefinition,
   PermittedUsers,
   RefreshTokenPolicy,
-} from './appModel.js';
-import { asBool, asInt, asText, compact, splitList, splitUrls, toKnownScopes } from './connectedAppMetadata.js';
-import type { BuildOptions } from './connectedAppMetadata.js';
+} from '../model/appModel.js';
+import { asBool, asInt, asText, compact, splitList, splitUrls, toKnownScopes } from './connectedApp.js';
+import type { BuildOptions } from './connectedApp.js';
 
 export const ECA_TYPES = {
   header: 'ExternalClientApplication',

@@ -4,8 +4,8 @@
  */
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
-import { buildConnectedApp, readConnectedApp } from './connectedAppMetadata.js';
+import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
+import { buildConnectedApp, readConnectedApp } from './connectedApp.js';
 import {
   buildExternalClientApp,
   globalOauthSettingsName,
@@ -13,8 +13,8 @@ import {
   oauthSettingsName,
   policiesName,
   readExternalClientApp,
-} from './externalClientAppMetadata.js';
-import { readComponent, type DeployProblem } from './metadataDeploy.js';
+} from './externalClientApp.js';
+import { readComponent, type DeployProblem } from '../org/deploy.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-kinds');

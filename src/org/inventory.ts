@@ -6,9 +6,9 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
-import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
-import { appKindInfo } from './appKinds.js';
-import { parseCertificatePem } from './certificate.js';
+import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
+import { appKindInfo } from '../metadata/appKinds.js';
+import { parseCertificatePem } from '../files/certificate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');

@@ -4,7 +4,7 @@
  * write an unknown element back unchanged.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { MetadataComponent } from './appModel.js';
+import type { MetadataComponent } from '../model/appModel.js';
 
 export const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 

@@ -6,27 +6,27 @@
 import { rm } from 'node:fs/promises';
 import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
-import type { AppKind, MetadataComponent, OAuthAppDefinition } from './appModel.js';
-import { generateConsumerKey, generateConsumerSecret, writeSecretFile } from './credentials.js';
-import { createWithCrud, deployZip, readComponent, type DeployOutcome } from './metadataDeploy.js';
-import { findMissing, findUser, isPreAuthorized, type OrgUser } from './orgLookup.js';
-import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from './loginChain.js';
-import { appKindInfo, isGlobalOauthAccessRefusal } from './appKinds.js';
-import { updateToDefinition, type AppUpdateResult } from './appUpdate.js';
-import { certificateExpiry } from './appInventory.js';
-import { resolveProjectContext, type ProjectContext } from './projectContext.js';
+import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../model/appModel.js';
+import { generateConsumerKey, generateConsumerSecret, writeSecretFile } from '../../files/credentials.js';
+import { createWithCrud, deployZip, readComponent, type DeployOutcome } from '../../org/deploy.js';
+import { findMissing, findUser, isPreAuthorized, type OrgUser } from '../../org/lookups.js';
+import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from '../../login/loginChain.js';
+import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
+import { updateToDefinition, type AppUpdateResult } from '../update/appUpdate.js';
+import { certificateExpiry } from '../../org/inventory.js';
+import { resolveProjectContext, type ProjectContext } from '../../files/project.js';
 import {
   assertClientCredentialsUserExists,
   buildAppDefinition,
   describeRefreshTokenPolicy,
   type AppDefinitionInput,
-} from './appDefinition.js';
-import { previewComponents, resolveLayers, type AppSettings, type ComponentPreview } from './definitionFile.js';
-import type { PresetName } from './presets.js';
-import { planSourceFiles, writeSourceFiles, type SourceFilePlan } from './sourceFiles.js';
-import { planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile, type KeyFilePlan } from './keyFiles.js';
-import { generateKeyAndCertificate, type KeyAndCertificate } from './certificate.js';
-import { toOAuthScopeNames } from './scopes.js';
+} from '../../model/appDefinition.js';
+import { previewComponents, resolveLayers, type AppSettings, type ComponentPreview } from '../../model/definitionFile.js';
+import type { PresetName } from '../../model/presets.js';
+import { planSourceFiles, writeSourceFiles, type SourceFilePlan } from '../../files/sourceFiles.js';
+import { planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile, type KeyFilePlan } from '../../files/keyFiles.js';
+import { generateKeyAndCertificate, type KeyAndCertificate } from '../../files/certificate.js';
+import { toOAuthScopeNames } from '../../model/scopes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');

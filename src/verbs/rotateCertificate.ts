@@ -9,10 +9,10 @@ import { access, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Messages, type Org } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
-import type { AppKind } from './appModel.js';
-import { appNotFoundError, certificateExpiry, readApp } from './appInventory.js';
-import { executeUpdate, planFromRecord, type AppUpdateResult, type UpdateContext } from './appUpdate.js';
-import { generateKeyAndCertificate, parseCertificatePem } from './certificate.js';
+import type { AppKind } from '../model/appModel.js';
+import { appNotFoundError, certificateExpiry, readApp } from '../org/inventory.js';
+import { executeUpdate, planFromRecord, type AppUpdateResult, type UpdateContext } from './update/appUpdate.js';
+import { generateKeyAndCertificate, parseCertificatePem } from '../files/certificate.js';
 import {
   CERTIFICATE_FILE_NAME,
   DEFAULT_KEY_FOLDER,
@@ -20,9 +20,9 @@ import {
   planKeyFiles,
   readCertificateFile,
   writeKeyFiles,
-} from './keyFiles.js';
-import { LoginChainError, loginWithJwt, type LoginResult } from './loginChain.js';
-import { resolveProjectContext } from './projectContext.js';
+} from '../files/keyFiles.js';
+import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
+import { resolveProjectContext } from '../files/project.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');

@@ -17,10 +17,10 @@ import type {
   RefreshTokenPolicy,
 } from './appModel.js';
 import { parseScopes } from './scopes.js';
-import { compact, connectedAppUnsupportedSettings } from './connectedAppMetadata.js';
-import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from './externalClientAppMetadata.js';
-import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './projectContext.js';
-import { findUser } from './orgLookup.js';
+import { compact, connectedAppUnsupportedSettings } from '../metadata/connectedApp.js';
+import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from '../metadata/externalClientApp.js';
+import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from '../files/project.js';
+import { findUser } from '../org/lookups.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
