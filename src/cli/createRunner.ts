@@ -5,8 +5,8 @@
 import { Messages, type Org } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
-import { printUpdate } from '../verbs/update/appUpdate.js';
 import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
+import { printUpdate } from './updateRunner.js';
 import { settingsFromFlags, type ParsedSettingFlags } from './createFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -4,6 +4,7 @@
  */
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
+import { toCertificatePem } from '../util/pem.js';
 
 export type KeyAndCertificate = {
   /** PKCS#8 PEM private key. */
@@ -81,3 +82,23 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
     },
   };
 }
+
+export type CertificateSummary = { expires?: string; fingerprint?: string };
+
+/**
+ * Expiry and fingerprint of a certificate as an org returns it: a PEM block, or (as some tools deploy it) the base64
+ * body alone. Undefined when it cannot be parsed: a list must not fail because one app holds an odd certificate.
+ */
+export function summarizeCertificate(certificate: string | undefined): CertificateSummary | undefined {
+  if (!certificate || certificate.trim().length === 0) return undefined;
+  try {
+    const { info } = parseCertificatePem(toCertificatePem(certificate));
+    return { expires: info.notAfter.toISOString(), fingerprint: info.fingerprint256 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** When the certificate expires (ISO 8601), where it can be read. */
+export const certificateExpiry = (certificate: string | undefined): string | undefined =>
+  summarizeCertificate(certificate)?.expires;

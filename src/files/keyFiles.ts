@@ -109,24 +109,44 @@ export async function isGitIgnored(path: string, projectRoot?: string): Promise<
   return ignoredByGitignoreFiles(path, projectRoot ?? cwd);
 }
 
+/** Where an app's key and certificate go (or are, when the plugin made them): the one rule create and rotation share. */
+export type KeyFileLocation = Pick<KeyFileOptions, 'appName' | 'outputDir' | 'privateKeyPath' | 'certificatePath' | 'cwd'> & {
+  /** The project root, or the working directory outside a project. */
+  base: string;
+};
+
+export function keyFilePaths(location: KeyFileLocation): { privateKeyPath: string; certificatePath: string } {
+  const folder = location.outputDir
+    ? resolve(location.cwd, location.outputDir)
+    : join(resolve(location.base), DEFAULT_KEY_FOLDER, location.appName);
+  const privateKeyPath = location.privateKeyPath
+    ? resolve(location.cwd, location.privateKeyPath)
+    : join(folder, KEY_FILE_NAME);
+  const certificatePath = location.certificatePath
+    ? resolve(location.cwd, location.certificatePath)
+    : location.privateKeyPath && !location.outputDir
+    ? join(dirname(privateKeyPath), `${basename(privateKeyPath, extname(privateKeyPath))}.crt`)
+    : join(folder, CERTIFICATE_FILE_NAME);
+  return { privateKeyPath, certificatePath };
+}
+
+export type ExistingKeyFiles = { privateKeyPath?: string; certificatePath?: string };
+
+/** The key and certificate files at an app's location, those that exist. */
+export async function findKeyFiles(location: KeyFileLocation): Promise<ExistingKeyFiles> {
+  const paths = keyFilePaths(location);
+  const present = async (path: string): Promise<string | undefined> => ((await exists(path)) ? path : undefined);
+  return { privateKeyPath: await present(paths.privateKeyPath), certificatePath: await present(paths.certificatePath) };
+}
+
 /**
  * Decides both paths and checks them before anything is written: not inside a package directory, not the same
  * file, not existing. Warns when a path the user chose is not git-ignored.
  */
 export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan> {
-  const base = options.projectRoot ?? options.cwd;
   const fromUser = options.outputDir !== undefined || options.privateKeyPath !== undefined;
-  const folder = options.outputDir
-    ? resolve(options.cwd, options.outputDir)
-    : join(resolve(base), DEFAULT_KEY_FOLDER, options.appName);
-  const privateKeyPath = options.privateKeyPath
-    ? resolve(options.cwd, options.privateKeyPath)
-    : join(folder, KEY_FILE_NAME);
-  const certificatePath = options.certificatePath
-    ? resolve(options.cwd, options.certificatePath)
-    : options.privateKeyPath && !options.outputDir
-    ? join(dirname(privateKeyPath), `${basename(privateKeyPath, extname(privateKeyPath))}.crt`)
-    : join(folder, CERTIFICATE_FILE_NAME);
+  const { privateKeyPath, certificatePath } = keyFilePaths({ ...options, base: options.projectRoot ?? options.cwd });
+  const folder = dirname(certificatePath);
 
   if (privateKeyPath === certificatePath) throw messages.createError('error.KeyFilesSamePath', [privateKeyPath]);
   for (const path of [privateKeyPath, certificatePath]) {

@@ -4,41 +4,19 @@
  * component already somewhere else in the package directory is found there, as SDR would merge into it.
  * Secrets never reach a source file.
  */
-import { createRequire } from 'node:module';
 import { mkdir, readdir, writeFile, access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { MetadataComponent } from '../model/appModel.js';
 import { toSourceXml } from '../metadata/xml.js';
+import { metadataTypeInfo } from '../metadata/registry.js';
+import { appKindInfo } from '../metadata/appKinds.js';
+import type { AppKind } from '../model/appModel.js';
+import { resolveProjectContext } from './project.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
 
-export type MetadataTypeInfo = { name: string; directoryName: string; suffix: string };
-
-type Registry = { types: Record<string, { name: string; directoryName: string; suffix?: string }> };
-let registry: Registry | undefined;
-
-/*
- * Only SDR's registry JSON is loaded (about 2 ms), not SDR itself (hundreds of ms), and only when a path is needed.
- * The package has no "exports" map, so the file is reachable by path.
- */
-function loadRegistry(): Registry {
-  if (!registry) {
-    const require = createRequire(import.meta.url);
-    registry = require('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json') as Registry;
-  }
-  return registry;
-}
-
-/** Folder and suffix of a metadata type, from source-deploy-retrieve's registry. */
-export function metadataTypeInfo(type: string): MetadataTypeInfo {
-  const entry = loadRegistry().types[type.toLowerCase()];
-  if (!entry?.suffix) throw messages.createError('error.UnknownMetadataType', [type]);
-  return { name: entry.name, directoryName: entry.directoryName, suffix: entry.suffix };
-}
-
-/** Where a new component's source file goes. */
 export function sourceFilePath(component: Pick<MetadataComponent, 'type' | 'fullName'>, packageDir: string): string {
   const info = metadataTypeInfo(component.type);
   return join(resolve(packageDir), 'main', 'default', info.directoryName, `${component.fullName}.${info.suffix}-meta.xml`);
@@ -170,4 +148,44 @@ export async function writeSourceFiles(
     await writeFile(file.path, file.xml, { encoding: 'utf8', flag: file.replaces ? 'w' : 'wx' });
   }
   return plan.files.map((file) => file.path);
+}
+
+export type ComponentRef = { type: string; fullName: string };
+
+/**
+ * The project's source files for the components: `<folder>/<fullName>.<suffix>-meta.xml` anywhere in a package
+ * directory (SDR puts new files under main/default, but projects arrange folders as they like). Also the files of the
+ * names this plugin would have written, so a component already gone from the org does not leave its file behind.
+ */
+export async function findSourceFiles(
+  components: ComponentRef[],
+  cwd: string,
+  kind: AppKind,
+  appName: string
+): Promise<string[]> {
+  const project = await resolveProjectContext(cwd);
+  if (!project.projectRoot) throw messages.createError('error.NotInProject');
+  const info = appKindInfo(kind);
+  const wanted = new Map<string, string>();
+  const add = (type: string, fullName: string): void => {
+    const typeInfo = metadataTypeInfo(type);
+    wanted.set(`${typeInfo.directoryName}/${fullName}.${typeInfo.suffix}-meta.xml`, type);
+  };
+  components.forEach((c) => add(c.type, c.fullName));
+  for (const type of info.componentTypes) {
+    if (type === info.headerType) add(type, appName);
+    else info.satelliteNames(appName, type).slice(0, 1).forEach((fullName) => add(type, fullName));
+  }
+  const found: string[] = [];
+  for (const packageDir of project.packageDirectories) {
+    // eslint-disable-next-line no-await-in-loop
+    const entries = await readdir(packageDir, { recursive: true }).catch(() => [] as string[]);
+    for (const entry of entries) {
+      const relative = String(entry);
+      if (relative.split(/[\\/]/).includes('node_modules')) continue;
+      const key = `${basename(dirname(relative))}/${basename(relative)}`;
+      if (wanted.has(key)) found.push(join(packageDir, relative));
+    }
+  }
+  return [...new Set(found)].sort();
 }

@@ -5,22 +5,17 @@
 import type {
   IpRelaxation,
   MetadataComponent,
-  MetadataScope,
   OAuthAppDefinition,
   PermittedUsers,
   RefreshTokenPolicy,
 } from '../model/appModel.js';
-import { METADATA_SCOPES } from '../model/scopes.js';
+import { compact } from '../util/records.js';
+import { asBool, asInt, asList, asRecord, asText, splitList, splitUrls, toKnownScopes, type Loose } from './readers.js';
 
 export type BuildOptions = {
   /** For a source file: drop the consumer secret (it is sent once, at creation, and never stored). */
   forSource?: boolean;
 };
-
-/** Removes undefined values so the content holds only what is written. */
-export function compact<T extends Record<string, unknown>>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
-}
 
 /** `specific_lifetime:90:DAYS`, `infinite`, ... as ConnectedAppOauthPolicy.refreshTokenPolicy spells it. */
 export function toConnectedAppRefreshTokenPolicy(policy: RefreshTokenPolicy): string {
@@ -107,35 +102,6 @@ export function buildConnectedApp(def: OAuthAppDefinition, options: BuildOptions
     sessionPolicy: def.sessionTimeoutMinutes !== undefined ? { sessionTimeout: def.sessionTimeoutMinutes } : undefined,
   });
   return { type: 'ConnectedApp', fullName: def.name, content };
-}
-
-// Tolerant readers: a retrieve (or a hand-edited file) may hold text where we write booleans, numbers or arrays.
-type Loose = Record<string, unknown>;
-const asRecord = (value: unknown): Loose => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {});
-export const asList = (value: unknown): unknown[] =>
-  value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value];
-export const asText = (value: unknown): string | undefined =>
-  value === undefined || value === null || typeof value === 'object' ? undefined : String(value as string);
-export const asBool = (value: unknown, fallback = false): boolean =>
-  value === undefined || value === null ? fallback : value === true || String(value as string).toLowerCase() === 'true';
-export const asInt = (value: unknown): number | undefined => {
-  const text = asText(value);
-  return text !== undefined && /^-?\d+$/.test(text.trim()) ? Number(text) : undefined;
-};
-export const splitUrls = (value: unknown): string[] =>
-  (asText(value) ?? '')
-    .split(/\r\n|\r|\n/)
-    .map((url) => url.trim())
-    .filter((url) => url.length > 0);
-export const splitList = (value: unknown): string[] =>
-  (asText(value) ?? '')
-    .split(/[,\r\n]+/)
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-
-export function toKnownScopes(values: unknown[]): MetadataScope[] {
-  const known = new Set<string>(METADATA_SCOPES);
-  return values.map((value) => asText(value)?.trim() ?? '').filter((value): value is MetadataScope => known.has(value));
 }
 
 /** A definition from ConnectedApp content (as built, or as a retrieve returns it). */

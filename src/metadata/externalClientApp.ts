@@ -11,7 +11,8 @@ import type {
   PermittedUsers,
   RefreshTokenPolicy,
 } from '../model/appModel.js';
-import { asBool, asInt, asText, compact, splitList, splitUrls, toKnownScopes } from './connectedApp.js';
+import { compact } from '../util/records.js';
+import { asBool, asInt, asText, splitList, splitUrls, toKnownScopes } from './readers.js';
 import type { BuildOptions } from './connectedApp.js';
 
 export const ECA_TYPES = {

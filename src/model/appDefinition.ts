@@ -4,7 +4,12 @@
  * users pre-authorized, refresh tokens expire after 90 days, 15-minute sessions). Every check runs here, before
  * anything is written or sent.
  */
-import { Messages, type Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import { compact } from '../util/records.js';
+import { connectedAppUnsupportedSettings } from '../metadata/connectedApp.js';
+import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from '../metadata/externalClientApp.js';
+import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from '../files/project.js';
+import { parseScopes } from './scopes.js';
 import type {
   AppKind,
   AssetTokenSettings,
@@ -16,11 +21,6 @@ import type {
   PermittedUsers,
   RefreshTokenPolicy,
 } from './appModel.js';
-import { parseScopes } from './scopes.js';
-import { compact, connectedAppUnsupportedSettings } from '../metadata/connectedApp.js';
-import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from '../metadata/externalClientApp.js';
-import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from '../files/project.js';
-import { findUser } from '../org/lookups.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
@@ -182,13 +182,6 @@ export function validateAppName(name: string, kind: AppKind = 'ConnectedApp'): v
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:']);
-
-/** The client credentials run-as user must exist in the org: checked before anything is deployed (a read only). */
-export async function assertClientCredentialsUserExists(conn: Connection, definition: OAuthAppDefinition): Promise<void> {
-  const username = definition.flows.clientCredentialsUser;
-  if (username === undefined) return;
-  if (!(await findUser(conn, username))) throw messages.createError('error.UnknownClientCredentialsUser', [username]);
-}
 
 /** Returns a warning for http://localhost URLs (fine for the CLI's login, nothing else). */
 export function validateCallbackUrl(url: string): string | undefined {

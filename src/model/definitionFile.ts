@@ -7,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
+import { compact } from '../util/records.js';
+import { toSourceXml } from '../metadata/xml.js';
+import { planSourceFiles, writeSourceFiles } from '../files/sourceFiles.js';
 import type { AssetTokenSettings, IdTokenSettings, MetadataComponent, PermittedUsers } from './appModel.js';
 import {
   describeRefreshTokenPolicy,
@@ -15,10 +18,7 @@ import {
   validateCallbackUrl,
   type AppDefinitionInput,
 } from './appDefinition.js';
-import { compact } from '../metadata/connectedApp.js';
 import { parseScopes } from './scopes.js';
-import { toSourceXml } from '../metadata/xml.js';
-import { planSourceFiles, writeSourceFiles } from '../files/sourceFiles.js';
 import { presetSettings, type PresetName } from './presets.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

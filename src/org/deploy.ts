@@ -10,7 +10,8 @@ import type { Connection } from '@salesforce/core';
 import JSZip from 'jszip';
 import type { MetadataComponent } from '../model/appModel.js';
 import { toSourceXml } from '../metadata/xml.js';
-import { metadataTypeInfo } from '../files/sourceFiles.js';
+import { metadataTypeInfo } from '../metadata/registry.js';
+import { asList } from '../util/records.js';
 
 export type DeployProblem = {
   type: string;
@@ -36,42 +37,54 @@ export type DeployProgress = (status: string) => void;
 type JsforceMetadataType = Parameters<Connection['metadata']['read']>[0];
 
 type SaveError = { message?: string; statusCode?: string };
-type SaveResult = { fullName?: string; success?: boolean | string; errors?: SaveError | SaveError[] };
-
-const asArray = <T>(value: T | T[] | undefined | null): T[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+/** What createMetadata, updateMetadata and deleteMetadata answer for each component. */
+export type SaveResult = { fullName?: string; success?: boolean | string; errors?: SaveError | SaveError[] };
 
 const isTrue = (value: unknown): boolean => value === true || value === 'true';
 
-/** Creates the components with createMetadata calls of at most 10 components of one type each. */
-export async function createWithCrud(conn: Connection, components: MetadataComponent[]): Promise<DeployOutcome> {
+/** The problems of one CRUD answer: none when it succeeded, at least one when it did not. */
+export function saveProblems(result: SaveResult | undefined, component: { type: string; fullName: string }): DeployProblem[] {
+  if (isTrue(result?.success)) return [];
+  const errors = asList(result?.errors);
+  return (errors.length > 0 ? errors : [{ message: 'unknown error' }]).map((error) => ({
+    type: component.type,
+    fullName: component.fullName,
+    message: error.message ?? 'unknown error',
+    statusCode: error.statusCode,
+  }));
+}
+
+/** One CRUD call per component, in order, stopping at the first failure. */
+async function crud(
+  conn: Connection,
+  call: 'create' | 'update',
+  components: readonly MetadataComponent[]
+): Promise<DeployOutcome> {
   const problems: DeployProblem[] = [];
   let requests = 0;
   for (const component of components) {
     requests++;
     // jsforce sends the object's keys in order; fullName first, as a retrieve shows it.
     // eslint-disable-next-line no-await-in-loop
-    const result = (await conn.metadata.create(component.type as JsforceMetadataType, {
-      fullName: component.fullName,
-      ...component.content,
-    } as never)) as SaveResult;
-    if (!isTrue(result.success)) {
-      for (const error of asArray(result.errors)) {
-        problems.push({
-          type: component.type,
-          fullName: component.fullName,
-          message: error.message ?? 'unknown error',
-          statusCode: error.statusCode,
-        });
-      }
-      if (asArray(result.errors).length === 0) {
-        problems.push({ type: component.type, fullName: component.fullName, message: 'unknown error' });
-      }
-      break;
-    }
+    const metadata = { fullName: component.fullName, ...component.content } as never;
+    const type = component.type as JsforceMetadataType;
+    // eslint-disable-next-line no-await-in-loop
+    const result = (await (call === 'create'
+      ? conn.metadata.create(type, metadata)
+      : conn.metadata.update(type, metadata))) as unknown as SaveResult;
+    problems.push(...saveProblems(result, component));
+    if (problems.length > 0) break;
   }
   return { method: 'createMetadata', success: problems.length === 0, requests, problems };
 }
+
+/** Creates the components with one createMetadata call each. */
+export const createWithCrud = (conn: Connection, components: readonly MetadataComponent[]): Promise<DeployOutcome> =>
+  crud(conn, 'create', components);
+
+/** Replaces the components with one updateMetadata call each (the whole content goes, as the call requires). */
+export const updateWithCrud = (conn: Connection, components: readonly MetadataComponent[]): Promise<DeployOutcome> =>
+  crud(conn, 'update', components);
 
 /** Builds a Metadata API format zip (package.xml at the root, singlePackage) for the components. */
 export async function buildDeployZip(components: MetadataComponent[], apiVersion: string): Promise<Buffer> {
@@ -160,7 +173,7 @@ export async function deployZip(
     }
     interval = Math.min(1000, interval * 2);
   }
-  const failures = asArray(status.details?.componentFailures).map(
+  const failures = asList(status.details?.componentFailures).map(
     (failure): DeployProblem => ({
       type: failure.componentType ?? '',
       fullName: failure.fullName ?? '',
@@ -177,15 +190,4 @@ export async function deployZip(
     });
   }
   return { method: 'deploy', success: isTrue(status.success), id: started.id, requests, problems: failures };
-}
-
-/** Reads one component; undefined when the org has none of that name (readMetadata answers an empty record). */
-export async function readComponent(
-  conn: Connection,
-  type: string,
-  fullName: string
-): Promise<Record<string, unknown> | undefined> {
-  const record = (await conn.metadata.read(type as JsforceMetadataType, fullName)) as unknown as Record<string, unknown> | undefined;
-  if (!record || typeof record !== 'object' || !record.fullName) return undefined;
-  return record;
 }

@@ -2,7 +2,12 @@
  * What the plugin asks the org before it writes or deploys anything: who the target user is, which profiles and
  * permission sets exist, and whether a user is covered by an app's pre-authorization.
  */
-import type { Connection } from '@salesforce/core';
+import { Messages, type Connection } from '@salesforce/core';
+import type { OAuthAppDefinition } from '../model/appModel.js';
+import { soqlList, soqlString } from '../util/soql.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
 
 export type OrgUser = {
   id: string;
@@ -12,7 +17,6 @@ export type OrgUser = {
   permissionSets: string[];
 };
 
-const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 type UserRecord = { Id: string; Username: string; Email?: string; Profile?: { Name?: string } | null };
 type AssignmentRecord = { PermissionSet?: { Name?: string } | null };
@@ -46,7 +50,7 @@ export async function findMissing(
 ): Promise<string[]> {
   if (names.length === 0) return [];
   const result = await conn.query<{ Name: string }>(
-    `SELECT Name FROM ${object} WHERE Name IN (${names.map(soqlString).join(', ')})`
+    `SELECT Name FROM ${object} WHERE Name IN ${soqlList(names)}`
   );
   const found = new Set(result.records.map((r) => r.Name.toLowerCase()));
   return names.filter((name) => !found.has(name.toLowerCase()));
@@ -61,4 +65,11 @@ export function isPreAuthorized(user: OrgUser, profiles: string[], permissionSet
     (user.profileName !== undefined && profileSet.has(user.profileName.toLowerCase())) ||
     user.permissionSets.some((name) => permissionSetSet.has(name.toLowerCase()))
   );
+}
+
+/** The client credentials run-as user must exist in the org: checked before anything is deployed (a read only). */
+export async function assertClientCredentialsUserExists(conn: Connection, definition: OAuthAppDefinition): Promise<void> {
+  const username = definition.flows.clientCredentialsUser;
+  if (username === undefined) return;
+  if (!(await findUser(conn, username))) throw messages.createError('error.UnknownClientCredentialsUser', [username]);
 }

@@ -4,16 +4,15 @@
  * project's source files for them. Key and certificate files are never touched: they are not metadata and may be
  * shared with other apps.
  */
-import { readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind, MetadataComponent } from '../model/appModel.js';
 import { appKindInfo } from '../metadata/appKinds.js';
-import { appNotFoundError, readApp, RequestCounter, type AppRecord, type CommandOutput } from '../org/inventory.js';
-import { metadataTypeInfo } from '../files/sourceFiles.js';
-import { resolveProjectContext } from '../files/project.js';
+import { appNotFoundError, readApp, RequestCounter, type AppRecord } from '../org/inventory.js';
+import { saveProblems, type SaveResult } from '../org/deploy.js';
+import { findSourceFiles, type ComponentRef } from '../files/sourceFiles.js';
+import { asList } from '../util/records.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');
@@ -21,7 +20,7 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inven
 /** deleteMetadata accepts at most 10 full names per call. */
 const DELETE_BATCH_SIZE = 10;
 
-export type ComponentRef = { type: string; fullName: string };
+export type { ComponentRef };
 
 export type AppRemovalPlan = {
   kind: AppKind;
@@ -43,12 +42,6 @@ export type AppRemovalResult = {
   /** True when the prompt was answered no: nothing was deleted. */
   cancelled?: boolean;
 };
-
-type SaveError = { message?: string; statusCode?: string };
-type SaveResult = { fullName?: string; success?: boolean | string; errors?: SaveError | SaveError[] };
-
-const asArray = <T>(value: T | T[] | undefined | null): T[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 /**
  * Finds what a delete would remove, and fails (before anything is removed or a prompt is shown) when the org has no
@@ -93,13 +86,11 @@ export async function removeApp(
       group[0].type,
       group.map((c) => c.fullName)
     );
-    const results = asArray(response as unknown as SaveResult | SaveResult[]);
-    const failures = results.filter((result) => !(result.success === true || result.success === 'true'));
+    const results = asList(response as unknown as SaveResult | SaveResult[]);
+    const failures = results.flatMap((result) => saveProblems(result, { type: group[0].type, fullName: result.fullName ?? '' }));
     deleted.push(...group.filter((c) => !failures.some((f) => f.fullName === c.fullName)));
     if (failures.length > 0) {
-      const text = failures
-        .map((f) => `${group[0].type} ${f.fullName ?? ''}: ${asArray(f.errors).map((e) => e.message ?? e.statusCode).join('; ') || 'unknown error'}`)
-        .join('\n');
+      const text = failures.map((f) => `${f.type} ${f.fullName}: ${f.message}`).join('\n');
       throw messages.createError(
         'error.DeleteFailed',
         [text],
@@ -115,92 +106,4 @@ export async function removeApp(
     deletedSourceFiles: plan.sourceFiles,
     requests: counter.count,
   };
-}
-
-/**
- * The project's source files for the components: `<folder>/<fullName>.<suffix>-meta.xml` anywhere in a package
- * directory (SDR puts new files under main/default, but projects arrange folders as they like). Also the files of the
- * names this plugin would have written, so a component already gone from the org does not leave its file behind.
- */
-export async function findSourceFiles(
-  components: ComponentRef[],
-  cwd: string,
-  kind: AppKind,
-  appName: string
-): Promise<string[]> {
-  const project = await resolveProjectContext(cwd);
-  if (!project.projectRoot) throw messages.createError('error.NotInProject');
-  const info = appKindInfo(kind);
-  const wanted = new Map<string, string>();
-  const add = (type: string, fullName: string): void => {
-    const typeInfo = metadataTypeInfo(type);
-    wanted.set(`${typeInfo.directoryName}/${fullName}.${typeInfo.suffix}-meta.xml`, type);
-  };
-  components.forEach((c) => add(c.type, c.fullName));
-  for (const type of info.componentTypes) {
-    if (type === info.headerType) add(type, appName);
-    else info.satelliteNames(appName, type).slice(0, 1).forEach((fullName) => add(type, fullName));
-  }
-  const found: string[] = [];
-  for (const packageDir of project.packageDirectories) {
-    // eslint-disable-next-line no-await-in-loop
-    const entries = await readdir(packageDir, { recursive: true }).catch(() => [] as string[]);
-    for (const entry of entries) {
-      const relative = String(entry);
-      if (relative.split(/[\\/]/).includes('node_modules')) continue;
-      const key = `${basename(dirname(relative))}/${basename(relative)}`;
-      if (wanted.has(key)) found.push(join(packageDir, relative));
-    }
-  }
-  return [...new Set(found)].sort();
-}
-
-
-// ---------------------------------------------------------------------------------------------------------------
-// What the delete commands of both kinds do with their flags.
-
-/** What `delete --json` returns. */
-export type AppDeleteResult = AppRemovalResult;
-
-export type DeleteFlags = {
-  name: string;
-  noPrompt: boolean;
-  deleteSourceFiles: boolean;
-  /** Username or alias of the org, for the prompt. */
-  orgName: string;
-};
-
-export async function runDelete(
-  command: CommandOutput & Pick<SfCommand<unknown>, 'confirm'>,
-  conn: Connection,
-  kind: AppKind,
-  flags: DeleteFlags,
-  cwd: string = process.cwd()
-): Promise<AppDeleteResult> {
-  const counter = new RequestCounter();
-  const plan = await planAppRemoval(conn, kind, flags.name, {
-    deleteSourceFiles: flags.deleteSourceFiles,
-    cwd,
-    counter,
-    warn: (m) => command.warn(m),
-  });
-  const article = appKindInfo(kind).article;
-  if (!flags.noPrompt) {
-    const files = plan.sourceFiles.length > 0 ? messages.getMessage('prompt.andSourceFiles', [plan.sourceFiles.join(', ')]) : '';
-    const components = plan.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
-    const confirmed = await command.confirm({
-      message: messages.getMessage('prompt.confirmDelete', [article, flags.name, components, flags.orgName, files]),
-    });
-    if (!confirmed) {
-      command.log(messages.getMessage('info.deleteCancelled'));
-      return { kind, name: flags.name, deletedComponents: [], deletedSourceFiles: [], requests: counter.count, cancelled: true };
-    }
-  }
-  const result = await removeApp(conn, plan, counter);
-  command.log(messages.getMessage('info.deleted', [article, flags.name, flags.orgName, result.requests]));
-  if (result.deletedSourceFiles.length > 0) {
-    command.log(messages.getMessage('info.deletedFiles'));
-    result.deletedSourceFiles.forEach((file) => command.log(`  ${file}`));
-  }
-  return result;
 }

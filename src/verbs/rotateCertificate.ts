@@ -7,22 +7,16 @@
  */
 import { access, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { Messages, type Org } from '@salesforce/core';
-import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
 import type { AppKind } from '../model/appModel.js';
-import { appNotFoundError, certificateExpiry, readApp } from '../org/inventory.js';
-import { executeUpdate, planFromRecord, type AppUpdateResult, type UpdateContext } from './update/appUpdate.js';
-import { generateKeyAndCertificate, parseCertificatePem } from '../files/certificate.js';
-import {
-  CERTIFICATE_FILE_NAME,
-  DEFAULT_KEY_FOLDER,
-  KEY_FILE_NAME,
-  planKeyFiles,
-  readCertificateFile,
-  writeKeyFiles,
-} from '../files/keyFiles.js';
+import { appNotFoundError, readApp } from '../org/inventory.js';
+import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../files/certificate.js';
+import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';
+import type { AppUpdateResult, UpdateContext } from './update/types.js';
+import { planFromRecord } from './update/plan.js';
+import { executeUpdate } from './update/execute.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -51,7 +45,7 @@ export type RotateCertificateContext = UpdateContext & {
   onWait?: (message: string) => void;
 };
 
-export type CertificateSummary = { expires?: string; fingerprint?: string };
+export type { CertificateSummary };
 
 export type RotateCertificateResult = {
   kind: AppKind;
@@ -79,33 +73,11 @@ const exists = (path: string): Promise<boolean> =>
     () => false
   );
 
-function summarize(pem: string | undefined): CertificateSummary | undefined {
-  if (!pem) return undefined;
-  try {
-    const text = pem.includes('-----BEGIN') ? pem : `-----BEGIN CERTIFICATE-----\n${pem}\n-----END CERTIFICATE-----\n`;
-    const { info } = parseCertificatePem(text);
-    return { expires: info.notAfter.toISOString(), fingerprint: info.fingerprint256 };
-  } catch {
-    return { expires: certificateExpiry(pem) };
-  }
-}
-
 /** `server.key` -> `server.old-20250131T120000Z.key`: the extension stays, so `*.key` ignore rules still cover it. */
 export function setAsideName(path: string, now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const ext = extname(path);
   return join(dirname(path), `${basename(path, ext)}.old-${stamp}${ext}`);
-}
-
-/** The paths create would have used for the app's key and certificate (planKeyFiles' rules). */
-function keyPaths(flags: RotateCertificateFlags, base: string, cwd: string): { privateKeyPath: string; certificatePath: string } {
-  const folder = flags.outputDir ? resolve(cwd, flags.outputDir) : join(resolve(base), DEFAULT_KEY_FOLDER, flags.name);
-  const privateKeyPath = flags.jwtKeyFile ? resolve(cwd, flags.jwtKeyFile) : join(folder, KEY_FILE_NAME);
-  const certificatePath =
-    flags.jwtKeyFile && !flags.outputDir
-      ? join(dirname(privateKeyPath), `${basename(privateKeyPath, extname(privateKeyPath))}.crt`)
-      : join(folder, CERTIFICATE_FILE_NAME);
-  return { privateKeyPath, certificatePath };
 }
 
 type KeyMaterial = {
@@ -131,7 +103,13 @@ async function prepareKeyMaterial(flags: RotateCertificateFlags, cwd: string): P
     };
   }
   const project = await resolveProjectContext(cwd);
-  const paths = keyPaths(flags, project.projectRoot ?? cwd, cwd);
+  const paths = keyFilePaths({
+    appName: flags.name,
+    base: project.projectRoot ?? cwd,
+    outputDir: flags.outputDir,
+    privateKeyPath: flags.jwtKeyFile,
+    cwd,
+  });
   const setAside = new Map<string, string>();
   const now = new Date();
   for (const path of [paths.privateKeyPath, paths.certificatePath]) {
@@ -216,8 +194,8 @@ export async function rotateCertificate(
     consumerKey,
     consumerKeyRotated: Boolean(flags.rotateConsumerKey),
     consumerSecretRotated: Boolean(flags.rotateConsumerSecret),
-    previousCertificate: summarize(record.definition.certificate),
-    certificate: summarize(material.certificatePem) ?? {},
+    previousCertificate: summarizeCertificate(record.definition.certificate),
+    certificate: summarizeCertificate(material.certificatePem) ?? {},
     privateKeyPath: material.privateKeyPath,
     certificatePath: material.certificatePath,
     previousPrivateKeyPath: [...material.setAside.entries()].find(([from]) => from === material.privateKeyPath)?.[1],
@@ -265,115 +243,4 @@ async function loginWithNewKey(
       delay = Math.min(30_000, Math.round(delay * 1.6));
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// What the rotate-certificate commands of both kinds do with their flags.
-
-/** Flags of both rotate-certificate commands; External Client Apps add the consumer key/secret switches. */
-// The return type is what oclif infers from the builders; spelling it out would only repeat them.
-// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
-export function rotateCertificateFlags() {
-  return {
-    'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion(),
-    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), required: true }),
-    'certificate-file': Flags.file({ summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
-    'jwt-key-file': Flags.file({ summary: messages.getMessage('flags.jwt-key-file.summary') }),
-    'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
-    'certificate-days': Flags.integer({
-      summary: messages.getMessage('flags.certificate-days.summary'),
-      min: 1,
-      max: 3650,
-      default: 365,
-    }),
-    login: Flags.boolean({ summary: messages.getMessage('flags.login.summary') }),
-    username: Flags.string({ summary: messages.getMessage('flags.username.summary'), dependsOn: ['login'] }),
-    'instance-url': Flags.url({ summary: messages.getMessage('flags.instance-url.summary'), dependsOn: ['login'] }),
-    wait: Flags.duration({
-      char: 'w',
-      unit: 'minutes',
-      min: 0,
-      defaultValue: 10,
-      summary: messages.getMessage('flags.wait.summary'),
-    }),
-  };
-}
-
-/** The consumer key/secret switches (External Client Apps only: a connected app's cannot be rotated by metadata). */
-// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
-export function consumerRotationFlags() {
-  return {
-    'rotate-consumer-key': Flags.boolean({ summary: messages.getMessage('flags.rotate-consumer-key.summary') }),
-    'rotate-consumer-secret': Flags.boolean({ summary: messages.getMessage('flags.rotate-consumer-secret.summary') }),
-  };
-}
-
-export type ParsedRotateFlags = {
-  'target-org': Org;
-  'api-version'?: string;
-  name: string;
-  'certificate-file'?: string;
-  'jwt-key-file'?: string;
-  'output-dir'?: string;
-  'certificate-days': number;
-  login?: boolean;
-  username?: string;
-  'instance-url'?: URL;
-  wait: { minutes: number };
-  'rotate-consumer-key'?: boolean;
-  'rotate-consumer-secret'?: boolean;
-};
-
-export type RotateCommandOutput = Pick<SfCommand<unknown>, 'log' | 'warn' | 'styledHeader' | 'styledObject' | 'logSuccess'>;
-
-export async function runRotateCertificate(
-  command: RotateCommandOutput,
-  kind: AppKind,
-  flags: ParsedRotateFlags
-): Promise<RotateCertificateResult> {
-  const org = flags['target-org'];
-  const conn = org.getConnection(flags['api-version']);
-  const result = await rotateCertificate(
-    {
-      name: flags.name,
-      certificateFile: flags['certificate-file'],
-      jwtKeyFile: flags['jwt-key-file'],
-      outputDir: flags['output-dir'],
-      certificateDays: flags['certificate-days'],
-      rotateConsumerKey: flags['rotate-consumer-key'],
-      rotateConsumerSecret: flags['rotate-consumer-secret'],
-      login: flags.login,
-      username: flags.username,
-      instanceUrl: flags['instance-url']?.href.replace(/\/$/, ''),
-      waitMinutes: flags.wait.minutes,
-    },
-    {
-      conn,
-      kind,
-      apiVersion: conn.getApiVersion(),
-      cwd: process.cwd(),
-      orgUsername: org.getUsername() ?? '',
-      orgInstanceUrl: conn.instanceUrl.replace(/\/$/, ''),
-      warn: (m) => command.warn(m),
-      onWait: (m) => command.log(m),
-    }
-  );
-  result.warnings.forEach((warning) => command.warn(warning));
-  command.styledHeader(messages.getMessage('info.rotated', [flags.name]));
-  command.styledObject({
-    [messages.getMessage('label.previousCertificate')]: result.previousCertificate?.expires ?? '-',
-    [messages.getMessage('label.certificate')]: result.certificate.expires ?? '-',
-    [messages.getMessage('label.privateKey')]: result.privateKeyPath ?? '-',
-    [messages.getMessage('label.previousPrivateKey')]: result.previousPrivateKeyPath ?? '-',
-    [messages.getMessage('label.consumerKey')]: `${result.consumerKey ?? '-'}${result.consumerKeyRotated ? ' (new)' : ''}`,
-  });
-  if (result.login) {
-    command.logSuccess(messages.getMessage('info.newKeyWorks', [result.login.username]));
-  } else if (result.loginCommand) {
-    command.log(messages.getMessage('info.tryNewKey'));
-    command.log(`  ${result.loginCommand}`);
-  }
-  if (result.previousPrivateKeyPath) command.log(messages.getMessage('info.oldKeyKept', [result.previousPrivateKeyPath]));
-  return result;
 }

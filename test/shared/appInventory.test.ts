@@ -1,12 +1,8 @@
 import { expect } from 'chai';
 import { parseCertificatePem } from '../../src/files/certificate.js';
-import {
-  certificateExpiry,
-  listApps,
-  readApp,
-  readConsumerSecret,
-  RequestCounter,
-} from '../../src/org/inventory.js';
+import { listApps, readApp, RequestCounter } from '../../src/org/inventory.js';
+import { readConsumerSecret } from '../../src/org/consumerCredentials.js';
+import { certificateExpiry } from '../../src/files/certificate.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import {
   createConnectedApp,

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { planAppRemoval, removeApp, runDelete } from '../../src/verbs/removeApp.js';
+import { planAppRemoval, removeApp } from '../../src/verbs/removeApp.js';
+import { runDelete } from '../../src/cli/deleteRunner.js';
 import { readApp, RequestCounter } from '../../src/org/inventory.js';
 import { createConnectedApp, createExternalClientApp, definition, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 

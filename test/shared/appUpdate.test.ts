@@ -2,17 +2,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import {
-  applyElementChanges,
-  applyUpdateRequest,
-  editList,
-  executeUpdate,
-  planUpdate,
-  resolveUpdateInput,
-  type AppUpdateResult,
-  type UpdateContext,
-  type UpdateRequest,
-} from '../../src/verbs/update/appUpdate.js';
+import { applyElementChanges } from '../../src/verbs/update/merge.js';
+import { applyUpdateRequest, editList, resolveUpdateInput } from '../../src/verbs/update/request.js';
+import { executeUpdate } from '../../src/verbs/update/execute.js';
+import { planUpdate } from '../../src/verbs/update/plan.js';
+import type { AppUpdateResult, UpdateContext, UpdateRequest } from '../../src/verbs/update/types.js';
+import { updateInputFromFlags } from '../../src/cli/updateFlags.js';
 import { readApp } from '../../src/org/inventory.js';
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
@@ -494,8 +489,7 @@ describe('appUpdate', function () {
           JSON.stringify({ name, singleLogoutUrl: 'https://eca.example.com/logout', idToken: { validityMinutes: 10 }, sessionTimeoutMinutes: 30 })
         );
         const warnings: string[] = [];
-        const { name: resolved, request } = await resolveUpdateInput(
-          { 'definition-file': file, 'session-timeout': 60 },
+        const { name: resolved, request } = await resolveUpdateInput(updateInputFromFlags({ 'definition-file': file, 'session-timeout': 60 }),
           (m) => warnings.push(m)
         );
         expect(resolved).to.equal(name);
@@ -529,7 +523,7 @@ describe('appUpdate', function () {
 
       it('changes nothing when the org already matches the file; the consumer key in it is ignored with a warning', async () => {
         const warnings: string[] = [];
-        const { name: resolved, request } = await resolveUpdateInput({ 'definition-file': displayFile }, (m) => warnings.push(m));
+        const { name: resolved, request } = await resolveUpdateInput(updateInputFromFlags({ 'definition-file': displayFile }), (m) => warnings.push(m));
         expect(resolved).to.equal(name);
         expect(warnings.join('\n')).to.match(/consumerKey is ignored; an update never changes/);
         org.emulator.clearRequests();
@@ -540,15 +534,14 @@ describe('appUpdate', function () {
       });
 
       it('applies the flags over the file, and refuses a --name that differs from the file', async () => {
-        const { request } = await resolveUpdateInput(
-          { 'definition-file': displayFile, name, 'refresh-token-rotation': true, 'add-callback-url': ['https://x.example.com/cb'] },
+        const { request } = await resolveUpdateInput(updateInputFromFlags({ 'definition-file': displayFile, name, 'refresh-token-rotation': true, 'add-callback-url': ['https://x.example.com/cb'] }),
           () => {}
         );
         const result = await executeUpdate(await planUpdate(context('ConnectedApp'), name, request), context('ConnectedApp'));
         expect(result.changes.map((c) => c.setting)).to.deep.equal(['callbackUrls', 'flows.refreshTokenRotation']);
         const app = await readApp(org.conn, 'ConnectedApp', name);
         expect(app!.definition.description).to.equal('as displayed');
-        const error = await resolveUpdateInput({ 'definition-file': displayFile, name: 'Other_App' }, () => {}).then(
+        const error = await resolveUpdateInput(updateInputFromFlags({ 'definition-file': displayFile, name: 'Other_App' }), () => {}).then(
           () => undefined,
           (e: Error) => e
         );

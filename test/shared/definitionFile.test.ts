@@ -29,7 +29,7 @@ import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js'
 import { toSourceXml } from '../../src/metadata/xml.js';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../src/model/appModel.js';
 import { createApp, type CreateAppContext, type CreateAppRequest } from '../../src/verbs/create/createApp.js';
-import { readComponent } from '../../src/org/deploy.js';
+import { readComponent } from '../../src/org/metadataReads.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { fullDefinition, PEM } from './appFixtures.js';
 import { startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';

@@ -10,7 +10,9 @@ import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { createApp, type CreateAppContext, type CreateAppFlags, type CreateProgress } from '../../src/verbs/create/createApp.js';
 import { appKindInfo } from '../../src/metadata/appKinds.js';
-import { readConsumerSecret, runDisplay, type CommandOutput } from '../../src/org/inventory.js';
+import { readConsumerKey, readConsumerSecret } from '../../src/org/consumerCredentials.js';
+import { runDisplay } from '../../src/cli/inventoryOutput.js';
+import type { CommandOutput } from '../../src/cli/output.js';
 import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
 type ErrorWithActions = Error & { actions?: string[] };
@@ -133,7 +135,7 @@ describe('External Client App secret access: the plugin against the emulator ref
       await createExternalClientApp(org.conn, def);
       const warnings: string[] = [];
       org.emulator.clearRequests();
-      expect(await appKindInfo('ExternalClientApplication').readConsumerKey(org.conn, def, (w) => warnings.push(w))).to.equal(def.consumerKey);
+      expect(await readConsumerKey(org.conn, 'ExternalClientApplication', def.name, (w) => warnings.push(w))).to.equal(def.consumerKey);
       expect(warnings).to.deep.equal([]);
       expect(org.emulator.requests().some((r) => r.path.includes('/apps/oauth/'))).to.equal(false);
     });

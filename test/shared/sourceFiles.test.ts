@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   existingSourceFiles,
-  metadataTypeInfo,
   planSourceFiles,
   sourceFilePath,
   stripSecrets,
   writeSourceFiles,
 } from '../../src/files/sourceFiles.js';
+import { metadataTypeInfo } from '../../src/metadata/registry.js';
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { parseSourceXml } from '../../src/metadata/xml.js';

@@ -1,7 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { deleteFlags } from '../../cli/verbFlags.js';
-import { runDelete, type AppDeleteResult } from '../../verbs/removeApp.js';
+import { runDelete, type AppDeleteResult } from '../../cli/deleteRunner.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.delete');

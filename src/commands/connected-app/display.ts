@@ -1,7 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { displayFlags } from '../../cli/verbFlags.js';
-import { runDisplay, type AppDisplayResult } from '../../org/inventory.js';
+import { runDisplay, type AppDisplayResult } from '../../cli/inventoryOutput.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.display');

@@ -1,7 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { orgFlags } from '../../cli/verbFlags.js';
-import { runList, type AppListResult } from '../../org/inventory.js';
+import { runList, type AppListResult } from '../../cli/inventoryOutput.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.list');

@@ -1,6 +1,8 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { rotateCertificateFlags, runRotateCertificate, type RotateCertificateResult } from '../../verbs/rotateCertificate.js';
+import { rotateCertificateFlags } from '../../cli/rotateFlags.js';
+import { runRotateCertificate } from '../../cli/rotateRunner.js';
+import type { RotateCertificateResult } from '../../verbs/rotateCertificate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.rotate-certificate');

@@ -1,6 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import { runUpdate, updateFlags, type AppUpdateCommandResult } from '../../verbs/update/appUpdate.js';
+import { updateFlags } from '../../cli/updateFlags.js';
+import { runUpdate, type AppUpdateCommandResult } from '../../cli/updateRunner.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'connected-app.update');

@@ -8,15 +8,16 @@ import type { Connection } from '@salesforce/core';
 import { Messages, SfError } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../model/appModel.js';
 import { generateConsumerKey, generateConsumerSecret, writeSecretFile } from '../../files/credentials.js';
-import { createWithCrud, deployZip, readComponent, type DeployOutcome } from '../../org/deploy.js';
-import { findMissing, findUser, isPreAuthorized, type OrgUser } from '../../org/lookups.js';
+import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
+import { readComponent } from '../../org/metadataReads.js';
+import { readConsumerKey } from '../../org/consumerCredentials.js';
+import { assertClientCredentialsUserExists, findMissing, findUser, isPreAuthorized, type OrgUser } from '../../org/lookups.js';
 import { LoginChainError, loginWithJwt, loginWithWeb, type LoginResult, type BrowserOpener } from '../../login/loginChain.js';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
-import { updateToDefinition, type AppUpdateResult } from '../update/appUpdate.js';
-import { certificateExpiry } from '../../org/inventory.js';
+import { updateToDefinition } from '../update/toDefinition.js';
+import type { AppUpdateResult } from '../update/types.js';
 import { resolveProjectContext, type ProjectContext } from '../../files/project.js';
 import {
-  assertClientCredentialsUserExists,
   buildAppDefinition,
   describeRefreshTokenPolicy,
   type AppDefinitionInput,
@@ -25,7 +26,7 @@ import { previewComponents, resolveLayers, type AppSettings, type ComponentPrevi
 import type { PresetName } from '../../model/presets.js';
 import { planSourceFiles, writeSourceFiles, type SourceFilePlan } from '../../files/sourceFiles.js';
 import { planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile, type KeyFilePlan } from '../../files/keyFiles.js';
-import { generateKeyAndCertificate, type KeyAndCertificate } from '../../files/certificate.js';
+import { certificateExpiry, generateKeyAndCertificate, type KeyAndCertificate } from '../../files/certificate.js';
 import { toOAuthScopeNames } from '../../model/scopes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -173,7 +174,7 @@ export async function createApp(
   // 4. Consumer key: we set it, and read it back to be sure the org took it.
   progress.stage('consumerKey');
   const consumerKey =
-    (await appKindInfo(context.kind).readConsumerKey(context.conn, plan.definition, warn)) ??
+    (await readConsumerKey(context.conn, context.kind, plan.definition.name, warn)) ??
     plan.definition.consumerKey ??
     '';
   if (plan.definition.consumerSecret && flags.secretFile) {

@@ -1,0 +1,60 @@
+/*
+ * What the delete commands of both kinds do with their flags: plan, confirm, delete, report.
+ */
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import type { SfCommand } from '@salesforce/sf-plugins-core';
+import type { AppKind } from '../model/appModel.js';
+import { appKindInfo } from '../metadata/appKinds.js';
+import { RequestCounter } from '../org/inventory.js';
+import { planAppRemoval, removeApp, type AppRemovalResult } from '../verbs/removeApp.js';
+import type { CommandOutput } from './output.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');
+
+/** What `delete --json` returns. */
+export type AppDeleteResult = AppRemovalResult;
+
+export type DeleteFlags = {
+  name: string;
+  noPrompt: boolean;
+  deleteSourceFiles: boolean;
+  /** Username or alias of the org, for the prompt. */
+  orgName: string;
+};
+
+export async function runDelete(
+  command: CommandOutput & Pick<SfCommand<unknown>, 'confirm'>,
+  conn: Connection,
+  kind: AppKind,
+  flags: DeleteFlags,
+  cwd: string = process.cwd()
+): Promise<AppDeleteResult> {
+  const counter = new RequestCounter();
+  const plan = await planAppRemoval(conn, kind, flags.name, {
+    deleteSourceFiles: flags.deleteSourceFiles,
+    cwd,
+    counter,
+    warn: (m) => command.warn(m),
+  });
+  const article = appKindInfo(kind).article;
+  if (!flags.noPrompt) {
+    const files = plan.sourceFiles.length > 0 ? messages.getMessage('prompt.andSourceFiles', [plan.sourceFiles.join(', ')]) : '';
+    const components = plan.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
+    const confirmed = await command.confirm({
+      message: messages.getMessage('prompt.confirmDelete', [article, flags.name, components, flags.orgName, files]),
+    });
+    if (!confirmed) {
+      command.log(messages.getMessage('info.deleteCancelled'));
+      return { kind, name: flags.name, deletedComponents: [], deletedSourceFiles: [], requests: counter.count, cancelled: true };
+    }
+  }
+  const result = await removeApp(conn, plan, counter);
+  command.log(messages.getMessage('info.deleted', [article, flags.name, flags.orgName, result.requests]));
+  if (result.deletedSourceFiles.length > 0) {
+    command.log(messages.getMessage('info.deletedFiles'));
+    result.deletedSourceFiles.forEach((file) => command.log(`  ${file}`));
+  }
+  return result;
+}

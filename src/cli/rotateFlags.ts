@@ -1,0 +1,46 @@
+/*
+ * Flags of both rotate-certificate commands; External Client Apps add the consumer key/secret switches.
+ */
+import { Flags } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
+
+// The return type is what oclif infers from the builders; spelling it out would only repeat them.
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+export function rotateCertificateFlags() {
+  return {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    name: Flags.string({ char: 'n', summary: messages.getMessage('flags.name.summary'), required: true }),
+    'certificate-file': Flags.file({ summary: messages.getMessage('flags.certificate-file.summary'), exists: true }),
+    'jwt-key-file': Flags.file({ summary: messages.getMessage('flags.jwt-key-file.summary') }),
+    'output-dir': Flags.directory({ summary: messages.getMessage('flags.output-dir.summary') }),
+    'certificate-days': Flags.integer({
+      summary: messages.getMessage('flags.certificate-days.summary'),
+      min: 1,
+      max: 3650,
+      default: 365,
+    }),
+    login: Flags.boolean({ summary: messages.getMessage('flags.login.summary') }),
+    username: Flags.string({ summary: messages.getMessage('flags.username.summary'), dependsOn: ['login'] }),
+    'instance-url': Flags.url({ summary: messages.getMessage('flags.instance-url.summary'), dependsOn: ['login'] }),
+    wait: Flags.duration({
+      char: 'w',
+      unit: 'minutes',
+      min: 0,
+      defaultValue: 10,
+      summary: messages.getMessage('flags.wait.summary'),
+    }),
+  };
+}
+
+/** The consumer key/secret switches (External Client Apps only: a connected app's cannot be rotated by metadata). */
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type
+export function consumerRotationFlags() {
+  return {
+    'rotate-consumer-key': Flags.boolean({ summary: messages.getMessage('flags.rotate-consumer-key.summary') }),
+    'rotate-consumer-secret': Flags.boolean({ summary: messages.getMessage('flags.rotate-consumer-secret.summary') }),
+  };
+}

@@ -1,0 +1,78 @@
+/*
+ * What the rotate-certificate commands of both kinds do with their flags: rotate, then say what changed and how to
+ * log in with the new key.
+ */
+import { Messages, type Org } from '@salesforce/core';
+import type { AppKind } from '../model/appModel.js';
+import { rotateCertificate, type RotateCertificateResult } from '../verbs/rotateCertificate.js';
+import type { CommandOutput } from './output.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
+
+export type ParsedRotateFlags = {
+  'target-org': Org;
+  'api-version'?: string;
+  name: string;
+  'certificate-file'?: string;
+  'jwt-key-file'?: string;
+  'output-dir'?: string;
+  'certificate-days': number;
+  login?: boolean;
+  username?: string;
+  'instance-url'?: URL;
+  wait: { minutes: number };
+  'rotate-consumer-key'?: boolean;
+  'rotate-consumer-secret'?: boolean;
+};
+
+export async function runRotateCertificate(
+  command: CommandOutput,
+  kind: AppKind,
+  flags: ParsedRotateFlags
+): Promise<RotateCertificateResult> {
+  const org = flags['target-org'];
+  const conn = org.getConnection(flags['api-version']);
+  const result = await rotateCertificate(
+    {
+      name: flags.name,
+      certificateFile: flags['certificate-file'],
+      jwtKeyFile: flags['jwt-key-file'],
+      outputDir: flags['output-dir'],
+      certificateDays: flags['certificate-days'],
+      rotateConsumerKey: flags['rotate-consumer-key'],
+      rotateConsumerSecret: flags['rotate-consumer-secret'],
+      login: flags.login,
+      username: flags.username,
+      instanceUrl: flags['instance-url']?.href.replace(/\/$/, ''),
+      waitMinutes: flags.wait.minutes,
+    },
+    {
+      conn,
+      kind,
+      apiVersion: conn.getApiVersion(),
+      cwd: process.cwd(),
+      orgUsername: org.getUsername() ?? '',
+      orgInstanceUrl: conn.instanceUrl.replace(/\/$/, ''),
+      warn: (m) => command.warn(m),
+      onWait: (m) => command.log(m),
+    }
+  );
+  result.warnings.forEach((warning) => command.warn(warning));
+  command.styledHeader(messages.getMessage('info.rotated', [flags.name]));
+  command.styledObject({
+    [messages.getMessage('label.previousCertificate')]: result.previousCertificate?.expires ?? '-',
+    [messages.getMessage('label.certificate')]: result.certificate.expires ?? '-',
+    [messages.getMessage('label.privateKey')]: result.privateKeyPath ?? '-',
+    [messages.getMessage('label.previousPrivateKey')]: result.previousPrivateKeyPath ?? '-',
+    [messages.getMessage('label.consumerKey')]: `${result.consumerKey ?? '-'}${result.consumerKeyRotated ? ' (new)' : ''}`,
+  });
+  if (result.login) {
+    command.logSuccess(messages.getMessage('info.newKeyWorks', [result.login.username]));
+  } else if (result.loginCommand) {
+    command.log(messages.getMessage('info.tryNewKey'));
+    command.log(`  ${result.loginCommand}`);
+  }
+  if (result.previousPrivateKeyPath) command.log(messages.getMessage('info.oldKeyKept', [result.previousPrivateKeyPath]));
+  return result;
+}

@@ -1,0 +1,70 @@
+/*
+ * What the update commands of both kinds do with their flags, and how an update (or create --update-existing) is
+ * shown: the settings that changed, before and after, and what was sent.
+ */
+import { Messages } from '@salesforce/core';
+import type { AppKind } from '../model/appModel.js';
+import { appKindInfo } from '../metadata/appKinds.js';
+import { resolveUpdateInput } from '../verbs/update/request.js';
+import { planUpdate } from '../verbs/update/plan.js';
+import { executeUpdate } from '../verbs/update/execute.js';
+import type { AppUpdateResult, SettingValue, UpdateContext } from '../verbs/update/types.js';
+import type { CommandOutput } from './output.js';
+import { updateInputFromFlags, type ParsedUpdateFlags } from './updateFlags.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
+
+/** What `update --json` returns. */
+export type AppUpdateCommandResult = AppUpdateResult;
+
+export type UpdateCommandOutput = Pick<CommandOutput, 'log' | 'warn' | 'table' | 'styledHeader'>;
+
+export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: ParsedUpdateFlags): Promise<AppUpdateResult> {
+  const { name, request } = await resolveUpdateInput(updateInputFromFlags(flags), (m) => command.warn(m));
+  if (Object.keys(request).filter((key) => key !== 'insistedSettings').length === 0) throw messages.createError('error.NothingAsked');
+  const conn = flags['target-org'].getConnection(flags['api-version']);
+  const context: UpdateContext = {
+    conn,
+    kind,
+    apiVersion: conn.getApiVersion(),
+    cwd: process.cwd(),
+    warn: (m) => command.warn(m),
+    dryRun: flags['dry-run'],
+  };
+  const plan = await planUpdate(context, name, request);
+  plan.warnings.forEach((warning) => command.warn(warning));
+  const result = await executeUpdate(plan, context);
+  printUpdate(command, result);
+  return result;
+}
+
+const shown = (value: SettingValue | undefined): string =>
+  value === undefined ? '-' : Array.isArray(value) ? value.join('\n') : String(value);
+
+export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResult): void {
+  const article = appKindInfo(result.kind).article;
+  if (!result.deployed && !(result.dryRun && result.changes.length > 0)) {
+    command.log(messages.getMessage('info.nothingChanged', [article, result.name]));
+    return;
+  }
+  command.styledHeader(messages.getMessage(result.dryRun ? 'info.dryRun' : 'info.updated', [article, result.name]));
+  command.table({
+    data: result.changes.map((change) => ({ setting: change.setting, before: shown(change.before), after: shown(change.after) })),
+    columns: [
+      { key: 'setting', name: messages.getMessage('column.setting') },
+      { key: 'before', name: messages.getMessage('column.before') },
+      { key: 'after', name: messages.getMessage('column.after') },
+    ],
+  });
+  const sent = result.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
+  if (result.dryRun) {
+    command.log(messages.getMessage('info.wouldSend', [sent]));
+    return;
+  }
+  command.log(messages.getMessage('info.sent', [sent, result.deploy?.method ?? '-']));
+  if (result.sourceFiles.length > 0) {
+    command.log(messages.getMessage('info.filesWritten'));
+    result.sourceFiles.forEach((file) => command.log(`  ${file}`));
+  }
+}

@@ -1,0 +1,57 @@
+/*
+ * One app as a definition (the shape of a definition file), for `display`: what the org has, the consumer key
+ * wherever the org hands it out, and the secret only when asked for and readable.
+ */
+import type { Connection } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
+import type { AppKind, OAuthAppDefinition } from '../model/appModel.js';
+import { appKindInfo } from '../metadata/appKinds.js';
+import { appNotFoundError, listApps, readApp, RequestCounter, type AppListEntry } from '../org/inventory.js';
+import { readConsumerKey, readConsumerSecret } from '../org/consumerCredentials.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');
+
+/** What `list --json` returns. */
+export type AppListResult = { apps: AppListEntry[] };
+
+/** What `display --json` returns: a definition (usable as a definition file) plus the kind and certificate expiry. */
+export type AppDisplayResult = OAuthAppDefinition & { kind: AppKind; certificateExpires?: string };
+
+export async function listAppsOfKind(
+  conn: Connection,
+  kind: AppKind,
+  warn: (message: string) => void
+): Promise<AppListResult> {
+  return { apps: await listApps(conn, kind, { counter: new RequestCounter(), warn }) };
+}
+
+export async function displayApp(
+  conn: Connection,
+  kind: AppKind,
+  options: { name: string; showSecret: boolean; warn: (message: string) => void }
+): Promise<AppDisplayResult> {
+  const info = appKindInfo(kind);
+  // A secret the kind never hands out: say so before asking the org anything.
+  if (options.showSecret && !info.credentialsOverRest) {
+    throw messages.createError('error.ConnectedAppSecretUnreadable', [options.name]);
+  }
+  const record = await readApp(conn, kind, options.name, { warn: options.warn });
+  if (!record) throw appNotFoundError(kind, options.name);
+  const definition: OAuthAppDefinition = { ...record.definition };
+  // The source of a definition file never carries a secret; only the explicit flag brings one in.
+  delete definition.consumerSecret;
+  if (options.showSecret) {
+    const credentials = await readConsumerSecret(conn, kind, options.name);
+    definition.consumerSecret = credentials.consumerSecret;
+    definition.consumerKey ??= credentials.consumerKey;
+  } else if (info.credentialsOverRest && !definition.consumerKey) {
+    // Without the Metadata secret permission the global settings are unreadable; the key is still public via REST.
+    definition.consumerKey = await readConsumerKey(conn, kind, options.name, options.warn);
+  }
+  return {
+    kind,
+    ...definition,
+    ...(record.certificateExpires ? { certificateExpires: record.certificateExpires } : {}),
+  };
+}
