@@ -2,39 +2,18 @@
  * What both create commands do with their parsed flags: map them to the creator's input, show progress the way sf
  * commands do (quiet under --json), and print the human summary.
  */
-import { Messages, type Org } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
 import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
 import { printUpdate } from './updateRunner.js';
-import { settingsFromFlags, type ParsedSettingFlags } from './createFlags.js';
+import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
 const dryRunMessages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.definition-file');
 
-export type ParsedCreateFlags = ParsedSettingFlags & {
-  'target-org': Org;
-  'api-version'?: string;
-  'certificate-file'?: string;
-  'jwt-key-file'?: string;
-  'no-certificate'?: boolean;
-  'certificate-days': number;
-  'output-dir'?: string;
-  'secret-file'?: string;
-  'show-secret'?: boolean;
-  overwrite?: boolean;
-  'update-existing'?: boolean;
-  login?: 'jwt' | 'web';
-  username?: string;
-  'instance-url'?: URL;
-  alias?: string;
-  'set-default'?: boolean;
-  'set-default-dev-hub'?: boolean;
-  wait: { minutes: number };
-};
-
-export function toCreateAppFlags(flags: ParsedCreateFlags): CreateAppRequest {
+export function toCreateAppFlags(flags: Omit<CreateFlagValues, 'target-org'>): CreateAppRequest {
   return {
     // The app's settings (also preset, definition file, dry run); the preset and file go under them in createApp.
     ...settingsFromFlags(flags),
@@ -59,7 +38,7 @@ export function toCreateAppFlags(flags: ParsedCreateFlags): CreateAppRequest {
 export async function runCreate(
   command: SfCommand<CreateAppResult>,
   kind: AppKind,
-  flags: ParsedCreateFlags,
+  flags: CreateFlagValues,
   argv: string[]
 ): Promise<CreateAppResult> {
   const org = flags['target-org'];

@@ -3,6 +3,7 @@
  */
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
+import type { Interfaces } from '@oclif/core';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -44,3 +45,7 @@ export function consumerRotationFlags() {
     'rotate-consumer-secret': Flags.boolean({ summary: messages.getMessage('flags.rotate-consumer-secret.summary') }),
   };
 }
+
+/** The parsed flags of either rotate-certificate command (the consumer switches are External Client Apps' only). */
+export type RotateFlagValues = Interfaces.InferredFlags<ReturnType<typeof rotateCertificateFlags>> &
+  Partial<Interfaces.InferredFlags<ReturnType<typeof consumerRotationFlags>>>;

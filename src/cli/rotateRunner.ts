@@ -2,34 +2,19 @@
  * What the rotate-certificate commands of both kinds do with their flags: rotate, then say what changed and how to
  * log in with the new key.
  */
-import { Messages, type Org } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { AppKind } from '../model/appModel.js';
 import { rotateCertificate, type RotateCertificateResult } from '../verbs/rotateCertificate.js';
 import type { CommandOutput } from './output.js';
+import type { RotateFlagValues } from './rotateFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
 
-export type ParsedRotateFlags = {
-  'target-org': Org;
-  'api-version'?: string;
-  name: string;
-  'certificate-file'?: string;
-  'jwt-key-file'?: string;
-  'output-dir'?: string;
-  'certificate-days': number;
-  login?: boolean;
-  username?: string;
-  'instance-url'?: URL;
-  wait: { minutes: number };
-  'rotate-consumer-key'?: boolean;
-  'rotate-consumer-secret'?: boolean;
-};
-
 export async function runRotateCertificate(
   command: CommandOutput,
   kind: AppKind,
-  flags: ParsedRotateFlags
+  flags: RotateFlagValues
 ): Promise<RotateCertificateResult> {
   const org = flags['target-org'];
   const conn = org.getConnection(flags['api-version']);

@@ -10,7 +10,7 @@ import { planUpdate } from '../verbs/update/plan.js';
 import { executeUpdate } from '../verbs/update/execute.js';
 import type { AppUpdateResult, SettingValue, UpdateContext } from '../verbs/update/types.js';
 import type { CommandOutput } from './output.js';
-import { updateInputFromFlags, type ParsedUpdateFlags } from './updateFlags.js';
+import { updateInputFromFlags, type UpdateFlagValues } from './updateFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -20,7 +20,7 @@ export type AppUpdateCommandResult = AppUpdateResult;
 
 export type UpdateCommandOutput = Pick<CommandOutput, 'log' | 'warn' | 'table' | 'styledHeader'>;
 
-export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: ParsedUpdateFlags): Promise<AppUpdateResult> {
+export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: UpdateFlagValues): Promise<AppUpdateResult> {
   const { name, request } = await resolveUpdateInput(updateInputFromFlags(flags), (m) => command.warn(m));
   if (Object.keys(request).filter((key) => key !== 'insistedSettings').length === 0) throw messages.createError('error.NothingAsked');
   const conn = flags['target-org'].getConnection(flags['api-version']);

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { parseCertificatePem, type CertificateInfo } from './certificate.js';
+import { parseCertificatePem, type CertificateInfo } from '../model/certificate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');

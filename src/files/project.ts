@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { Messages, SfProject } from '@salesforce/core';
+import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from '../model/callbackUrls.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
 
-/** @salesforce/core's WebOAuthServer uses 1717 when oauthLocalPort is unset. */
-export const DEFAULT_OAUTH_LOCAL_PORT = 1717;
+export { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT };
 
 export type ProjectContext = {
   /** Absolute project root; undefined outside a project. */
@@ -27,7 +27,6 @@ export type ProjectContext = {
   warnings: string[];
 };
 
-export const callbackUrlForPort = (port: number): string => `http://localhost:${port}/OauthRedirect`;
 
 /**
  * A port from sfdx-project.json: a number or a numeric string (the Salesforce DX guide's own example writes

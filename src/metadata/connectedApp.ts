@@ -11,6 +11,7 @@ import type {
 } from '../model/appModel.js';
 import { compact } from '../util/records.js';
 import { asBool, asInt, asList, asRecord, asText, splitList, splitUrls, toKnownScopes, type Loose } from './readers.js';
+import { flowElements, inElementOrder, readFlowSwitches } from './flowElements.js';
 
 export type BuildOptions = {
   /** For a source file: drop the consumer secret (it is sent once, at creation, and never stored). */
@@ -37,16 +38,12 @@ export function fromConnectedAppRefreshTokenPolicy(text: string): RefreshTokenPo
   };
 }
 
-/** Definition settings a connected app's metadata cannot carry (set in Setup instead). */
-export function connectedAppUnsupportedSettings(def: OAuthAppDefinition): string[] {
-  // ConnectedAppOauthConfig documents no device-flow field (v63 WSDL; Setup has "Enable for Device Flow").
-  return def.flows.deviceFlow ? ['flows.deviceFlow'] : [];
-}
-
 export function buildConnectedApp(def: OAuthAppDefinition, options: BuildOptions = {}): MetadataComponent {
   const adminApproved = def.permittedUsers === 'AdminApprovedPreAuthorized';
   const { flows } = def;
-  const oauthConfig = compact({
+  const oauthConfig = inElementOrder(
+    compact({
+    ...flowElements(flows, 'ConnectedApp'),
     assetTokenConfig: def.assetToken
       ? {
           assetAudiences: def.assetToken.audiences.join('\n'),
@@ -72,20 +69,11 @@ export function buildConnectedApp(def: OAuthAppDefinition, options: BuildOptions
       : undefined,
     isAdminApproved: adminApproved,
     isClientCredentialEnabled: flows.clientCredentialsUser !== undefined,
-    isCodeCredentialEnabled: flows.codeCredential,
-    isCodeCredentialPostOnly: flows.codeCredentialPostOnly,
-    isConsumerSecretOptional: !flows.requireSecretForWebServer,
-    isIntrospectAllTokens: flows.introspectAllTokens,
-    isNamedUserJwtEnabled: flows.namedUserJwt,
-    isPkceRequired: flows.pkceRequired,
-    isRefreshTokenRotationEnabled: flows.refreshTokenRotation,
-    isSecretRequiredForRefreshToken: flows.requireSecretForRefreshToken,
-    isSecretRequiredForTokenExchange: flows.requireSecretForTokenExchange,
-    isTokenExchangeEnabled: flows.tokenExchange,
     oauthClientCredentialUser: flows.clientCredentialsUser,
     scopes: [...def.scopes],
     singleLogoutUrl: def.singleLogoutUrl,
-  });
+    })
+  );
   const content = compact({
     contactEmail: def.contactEmail,
     contactPhone: def.contactPhone,
@@ -131,20 +119,7 @@ export function readConnectedApp(content: Loose, fullName = ''): OAuthAppDefinit
     refreshTokenPolicy: fromConnectedAppRefreshTokenPolicy(asText(policy.refreshTokenPolicy) ?? '') ?? { type: 'infinite' },
     sessionTimeoutMinutes: asInt(session.sessionTimeout),
     ipRelaxation: ((asText(policy.ipRelaxation) ?? 'ENFORCE').toUpperCase() as IpRelaxation),
-    flows: compact({
-      deviceFlow: false,
-      clientCredentialsUser,
-      codeCredential: asBool(oauth.isCodeCredentialEnabled),
-      codeCredentialPostOnly: asBool(oauth.isCodeCredentialPostOnly),
-      requireSecretForWebServer: !asBool(oauth.isConsumerSecretOptional),
-      requireSecretForRefreshToken: asBool(oauth.isSecretRequiredForRefreshToken, true),
-      requireSecretForTokenExchange: asBool(oauth.isSecretRequiredForTokenExchange),
-      pkceRequired: asBool(oauth.isPkceRequired),
-      refreshTokenRotation: asBool(oauth.isRefreshTokenRotationEnabled),
-      tokenExchange: asBool(oauth.isTokenExchangeEnabled),
-      introspectAllTokens: asBool(oauth.isIntrospectAllTokens),
-      namedUserJwt: asBool(oauth.isNamedUserJwtEnabled),
-    }),
+    flows: compact({ ...readFlowSwitches(oauth, 'ConnectedApp'), clientCredentialsUser }),
     idToken: idToken
       ? {
           validityMinutes: asInt(idToken.idTokenValidity) ?? 2,

@@ -13,6 +13,7 @@ import type {
 } from '../model/appModel.js';
 import { compact } from '../util/records.js';
 import { asBool, asInt, asText, splitList, splitUrls, toKnownScopes } from './readers.js';
+import { flowElements, inElementOrder, readFlowSwitches } from './flowElements.js';
 import type { BuildOptions } from './connectedApp.js';
 
 export const ECA_TYPES = {
@@ -70,12 +71,6 @@ function refreshTokenFields(policy: RefreshTokenPolicy): Record<string, unknown>
   }
 }
 
-/** Definition settings External Client App metadata cannot carry. Every field of the model has an ECA home. */
-export function externalClientAppUnsupportedSettings(def: OAuthAppDefinition): string[] {
-  void def;
-  return [];
-}
-
 /** The five components, header first (the order to deploy and to write them in). */
 export function buildExternalClientApp(def: OAuthAppDefinition, options: BuildOptions = {}): MetadataComponent[] {
   const app = def.name;
@@ -99,7 +94,8 @@ export function buildExternalClientApp(def: OAuthAppDefinition, options: BuildOp
     {
       type: ECA_TYPES.globalOauth,
       fullName: globalOauthSettingsName(app),
-      content: compact({
+      content: inElementOrder(
+        compact({
         callbackUrl: def.callbackUrls.join('\n'),
         // A certificate is what enables the JWT bearer flow for an ECA (no separate switch exists).
         certificate: def.certificate,
@@ -116,22 +112,13 @@ export function buildExternalClientApp(def: OAuthAppDefinition, options: BuildOp
             })
           : undefined,
         isClientCredentialsFlowEnabled: clientCredentials,
-        isCodeCredFlowEnabled: flows.codeCredential,
-        isCodeCredPostOnly: flows.codeCredentialPostOnly,
-        isConsumerSecretOptional: !flows.requireSecretForWebServer,
-        isDeviceFlowEnabled: flows.deviceFlow,
-        isIntrospectAllTokens: flows.introspectAllTokens,
-        isNamedUserJwtEnabled: flows.namedUserJwt,
-        isPkceRequired: flows.pkceRequired,
-        isRefreshTokenRotationEnabled: flows.refreshTokenRotation,
-        isSecretRequiredForRefreshToken: flows.requireSecretForRefreshToken,
-        isSecretRequiredForTokenExchange: flows.requireSecretForTokenExchange,
-        isTokenExchangeEnabled: flows.tokenExchange,
+        ...flowElements(flows, 'ExternalClientApplication'),
         label: globalOauthSettingsName(app),
         // true would replace our key/secret with generated ones on every deploy.
         shouldRotateConsumerKey: false,
         shouldRotateConsumerSecret: false,
-      }),
+        })
+      ),
     },
     {
       type: ECA_TYPES.oauth,
@@ -246,19 +233,8 @@ export function readExternalClientApp(components: ReadonlyArray<Pick<MetadataCom
     sessionTimeoutMinutes: asInt(policy.sessionTimeoutInMinutes),
     ipRelaxation: ipRelaxation ?? 'ENFORCE',
     flows: compact({
-      deviceFlow: asBool(global.isDeviceFlowEnabled),
+      ...readFlowSwitches(global, 'ExternalClientApplication'),
       clientCredentialsUser: clientCredentials ? asText(policy.clientCredentialsFlowUser) ?? '' : undefined,
-      codeCredential: asBool(global.isCodeCredFlowEnabled),
-      codeCredentialPostOnly: asBool(global.isCodeCredPostOnly),
-      requireSecretForWebServer: !asBool(global.isConsumerSecretOptional),
-      requireSecretForRefreshToken: asBool(global.isSecretRequiredForRefreshToken, true),
-      requireSecretForTokenExchange: asBool(global.isSecretRequiredForTokenExchange),
-      // ECAs default to PKCE required.
-      pkceRequired: asBool(global.isPkceRequired, true),
-      refreshTokenRotation: asBool(global.isRefreshTokenRotationEnabled),
-      tokenExchange: asBool(global.isTokenExchangeEnabled),
-      introspectAllTokens: asBool(global.isIntrospectAllTokens),
-      namedUserJwt: asBool(global.isNamedUserJwtEnabled),
     }),
     idToken: idToken
       ? {

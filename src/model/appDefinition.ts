@@ -6,9 +6,9 @@
  */
 import { Messages } from '@salesforce/core';
 import { compact } from '../util/records.js';
-import { connectedAppUnsupportedSettings } from '../metadata/connectedApp.js';
-import { externalClientAppUnsupportedSettings, LONGEST_SATELLITE_SUFFIX } from '../metadata/externalClientApp.js';
-import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from '../files/project.js';
+import { KIND_RULES } from './kindRules.js';
+import { FLOW_SWITCHES, flowDefault, unsupportedSettings } from './settings.js';
+import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './callbackUrls.js';
 import { parseScopes } from './scopes.js';
 import type {
   AppKind,
@@ -92,9 +92,6 @@ export type BuiltAppDefinition = {
 
 /** Session timeouts Salesforce offers (minutes; ProfileSessionSetting's list, assumed for apps: UNCONFIRMED). */
 export const SESSION_TIMEOUTS = [15, 30, 60, 120, 240, 480, 720, 1440] as const;
-/** API name limits. UNCONFIRMED: the published limit was not found; 80 is the usual DeveloperName length. */
-export const MAX_NAME_LENGTH = 80;
-export const MAX_ECA_NAME_LENGTH = MAX_NAME_LENGTH - LONGEST_SATELLITE_SUFFIX.length;
 /** ConnectedApplication.Name is 80 characters (object reference). */
 export const MAX_LABEL_LENGTH = 80;
 /** "The callback URL field has a limit of 2000 characters, cumulatively." */
@@ -176,7 +173,7 @@ export function validateAppName(name: string, kind: AppKind = 'ConnectedApp'): v
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.includes('__') || name.endsWith('_')) {
     throw messages.createError('error.InvalidAppName', [name]);
   }
-  const limit = kind === 'ExternalClientApplication' ? MAX_ECA_NAME_LENGTH : MAX_NAME_LENGTH;
+  const limit = KIND_RULES[kind].maxNameLength;
   if (name.length > limit) throw messages.createError('error.AppNameTooLong', [name, name.length, limit]);
 }
 
@@ -278,14 +275,13 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
     singleLogoutUrl,
   }) as OAuthAppDefinition;
 
-  const unsupportedSettings =
-    kind === 'ConnectedApp' ? connectedAppUnsupportedSettings(definition) : externalClientAppUnsupportedSettings(definition);
-  const insisted = unsupportedSettings.filter((setting) => context.insistedSettings?.includes(setting));
+  const unsupported = unsupportedSettings(kind, definition);
+  const insisted = unsupported.filter((setting) => context.insistedSettings?.includes(setting));
   if (insisted.length > 0) {
     throw messages.createError('error.UnsupportedSetting', [insisted.join(', ')], [insisted.join(', ')]);
   }
-  for (const setting of unsupportedSettings) warnings.push(messages.getMessage('warning.UnsupportedSetting', [setting]));
-  return { definition, warnings, unsupportedSettings };
+  for (const setting of unsupported) warnings.push(messages.getMessage('warning.UnsupportedSetting', [setting]));
+  return { definition, warnings, unsupportedSettings: unsupported };
 }
 
 const trimmed = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);
@@ -302,8 +298,7 @@ function resolveIdentity(
   if (contactEmail !== undefined && !EMAIL.test(contactEmail)) {
     throw messages.createError('error.InvalidContactEmail', [contactEmail]);
   }
-  // ConnectedApp.contactEmail is required; an ECA header may omit it.
-  if (contactEmail === undefined && kind === 'ConnectedApp') throw messages.createError('error.ContactEmailRequired');
+  if (contactEmail === undefined && KIND_RULES[kind].contactEmailRequired) throw messages.createError('error.ContactEmailRequired');
   return { label, contactEmail };
 }
 
@@ -390,7 +385,6 @@ function resolveFlows(input: AppDefinitionInput, kind: AppKind): OAuthFlowSettin
   const clientCredentialsUser = input.clientCredentials === false ? undefined : trimmed(input.clientCredentialsUser);
   const clientCredentialsWanted = input.clientCredentials === true || (input.clientCredentialsUser !== undefined && input.clientCredentials !== false);
   if (clientCredentialsWanted && !clientCredentialsUser) throw messages.createError('error.ClientCredentialsUserRequired');
-  const flag = (value: boolean | undefined, fallback = false): boolean => value ?? fallback;
   // Sub-switches without their flow do nothing in Setup (it greys them out); refusing them catches a typo'd intent.
   if (input.codeCredentialPostOnly && !input.codeCredential) {
     throw messages.createError('error.SwitchNeedsFlow', ['codeCredentialPostOnly', 'codeCredential'], ['--code-credential']);
@@ -398,23 +392,9 @@ function resolveFlows(input: AppDefinitionInput, kind: AppKind): OAuthFlowSettin
   if (input.requireSecretForTokenExchange && !input.tokenExchange) {
     throw messages.createError('error.SwitchNeedsFlow', ['requireSecretForTokenExchange', 'tokenExchange'], ['--token-exchange']);
   }
-  return compact({
-    deviceFlow: flag(input.deviceFlow),
-    clientCredentialsUser,
-    codeCredential: flag(input.codeCredential),
-    codeCredentialPostOnly: flag(input.codeCredentialPostOnly),
-    // false: `sf org login web --client-id` works with an empty secret (it prompts, Enter skips).
-    requireSecretForWebServer: flag(input.requireSecretForWebServer),
-    // false: sf refreshes the access token without a secret when the login had none.
-    requireSecretForRefreshToken: flag(input.requireSecretForRefreshToken),
-    requireSecretForTokenExchange: flag(input.requireSecretForTokenExchange),
-    // sf org login web always sends PKCE; ECAs default to requiring it, connected apps not.
-    pkceRequired: flag(input.pkceRequired, kind === 'ExternalClientApplication'),
-    refreshTokenRotation: flag(input.refreshTokenRotation),
-    tokenExchange: flag(input.tokenExchange),
-    introspectAllTokens: flag(input.introspectAllTokens),
-    namedUserJwt: flag(input.namedUserJwt),
-  });
+  // Each switch not given takes its default for the kind (the settings table says which).
+  const switches = Object.fromEntries(FLOW_SWITCHES.map((name) => [name, input[name] ?? flowDefault(name, kind)]));
+  return compact({ ...switches, clientCredentialsUser }) as OAuthFlowSettings;
 }
 
 function exceeds90Days(policy: Extract<RefreshTokenPolicy, { value: number }>): boolean {

@@ -2,7 +2,7 @@
  * Presets: the common jobs as one word. Each is a layer of settings under the definition file and the flags
  * (preset < definition file < flags), so anything a preset sets can still be changed.
  */
-import type { AppSettings } from './definitionFile.js';
+import type { AppSettings } from './appSettings.js';
 
 export const PRESET_NAMES = ['jwt', 'web', 'integration'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -7,7 +7,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
 import { appKindInfo } from '../metadata/appKinds.js';
-import { certificateExpiry } from '../files/certificate.js';
+import { certificateExpiry } from '../model/certificate.js';
 import { asNonEmptyText as asText } from '../metadata/readers.js';
 import { compact, errorMessage, type Loose } from '../util/records.js';
 import { listComponents, readComponents, RequestCounter, type FileProperties } from './metadataReads.js';

@@ -10,7 +10,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
-import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../files/certificate.js';
+import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../model/certificate.js';
 import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';

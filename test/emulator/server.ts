@@ -7,7 +7,7 @@ import { chmod, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/prom
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { generateKeyAndCertificate } from '../../src/files/certificate.js';
+import { generateKeyAndCertificate } from '../../src/model/certificate.js';
 import { MetadataStore } from './metadataStore.js';
 import { handleMetadataSoap } from './soap.js';
 import type { RequestLogEntry } from './types.js';

@@ -4,7 +4,7 @@
  * fault tests do not depend on the Metadata API side), JWT signing, and small fetch wrappers.
  */
 import { createSign } from 'node:crypto';
-import { generateKeyAndCertificate } from '../../src/files/certificate.js';
+import { generateKeyAndCertificate } from '../../src/model/certificate.js';
 import type { EmulatedOAuthApp, LiveAppLookup } from './types.js';
 import type { AppStore, AppSummary, StoreSettingsLike } from './state.js';
 import { OrgState, toId18 } from './state.js';

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { AuthInfo, StateAggregator } from '@salesforce/core';
 import { createApp, type CreateAppContext, type CreateAppFlags, type CreateProgress } from '../../src/verbs/create/createApp.js';
 import { LoginChainError, loginWithJwt, withPropagationRetry } from '../../src/login/loginChain.js';
-import { generateKeyAndCertificate } from '../../src/files/certificate.js';
+import { generateKeyAndCertificate } from '../../src/model/certificate.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { createConnectedApp, definition, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { parseCertificatePem } from '../../src/files/certificate.js';
+import { parseCertificatePem } from '../../src/model/certificate.js';
 import { listApps, readApp, RequestCounter } from '../../src/org/inventory.js';
 import { readConsumerSecret } from '../../src/org/consumerCredentials.js';
-import { certificateExpiry } from '../../src/files/certificate.js';
+import { certificateExpiry } from '../../src/model/certificate.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import {
   createConnectedApp,

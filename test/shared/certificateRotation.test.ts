@@ -6,7 +6,7 @@ import { createSign } from 'node:crypto';
 import { expect } from 'chai';
 import { rotateCertificate, setAsideName, type RotateCertificateContext } from '../../src/verbs/rotateCertificate.js';
 import { readApp } from '../../src/org/inventory.js';
-import { generateKeyAndCertificate, parseCertificatePem } from '../../src/files/certificate.js';
+import { generateKeyAndCertificate, parseCertificatePem } from '../../src/model/certificate.js';
 import { writeKeyFiles } from '../../src/files/keyFiles.js';
 import type { AppKind } from '../../src/model/appModel.js';
 import {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
+import { unsupportedSettings } from '../../src/model/settings.js';
 import {
   buildConnectedApp,
-  connectedAppUnsupportedSettings,
   fromConnectedAppRefreshTokenPolicy,
   readConnectedApp,
   toConnectedAppRefreshTokenPolicy,
@@ -95,8 +95,8 @@ describe('connectedAppMetadata', () => {
   });
 
   it('reports the device flow as a setting it cannot carry', () => {
-    expect(connectedAppUnsupportedSettings(fullDefinition())).to.deep.equal(['flows.deviceFlow']);
-    expect(connectedAppUnsupportedSettings(defaultDefinition())).to.deep.equal([]);
+    expect(unsupportedSettings('ConnectedApp', fullDefinition())).to.deep.equal(['flows.deviceFlow']);
+    expect(unsupportedSettings('ConnectedApp', defaultDefinition())).to.deep.equal([]);
   });
 
   it('spells refresh token policies as ConnectedAppOauthPolicy does, and reads them back', () => {

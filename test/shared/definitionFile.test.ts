@@ -14,16 +14,15 @@ import {
   type AppDefinitionContext,
   type AppDefinitionInput,
 } from '../../src/model/appDefinition.js';
-import {
-  checkSchema,
-  definitionSchema,
-  loadDefinitionFile,
-  MASKED_SECRET,
-  mergeSettings,
-  parseDefinitionDocument,
-  resolveLayers,
-} from '../../src/model/definitionFile.js';
-import { settingsFromFlags, type ParsedSettingFlags } from '../../src/cli/createFlags.js';
+import { checkSchema, definitionSchema } from '../../src/model/definitionSchema.js';
+import { parseDefinitionDocument } from '../../src/model/definitionDocument.js';
+import { mergeSettings } from '../../src/model/appSettings.js';
+import { loadDefinitionFile } from '../../src/files/definitionFile.js';
+import { MASKED_SECRET } from '../../src/verbs/create/dryRun.js';
+import { resolveLayers } from '../../src/verbs/create/layers.js';
+import { settingsFromFlags, type CreateFlagValues } from '../../src/cli/createFlags.js';
+
+type ParsedSettingFlags = Partial<CreateFlagValues>;
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { toSourceXml } from '../../src/metadata/xml.js';

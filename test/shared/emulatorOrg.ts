@@ -12,7 +12,7 @@ import type { MetadataComponent, OAuthAppDefinition } from '../../src/model/appM
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { buildDeployZip, createWithCrud } from '../../src/org/deploy.js';
-import { generateKeyAndCertificate } from '../../src/files/certificate.js';
+import { generateKeyAndCertificate } from '../../src/model/certificate.js';
 
 export type EmulatorOrg = {
   emulator: Emulator;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
+import { unsupportedSettings } from '../../src/model/settings.js';
 import {
   buildExternalClientApp,
   externalClientAppDeployOrder,
-  externalClientAppUnsupportedSettings,
   globalOauthSettingsName,
   readExternalClientApp,
 } from '../../src/metadata/externalClientApp.js';
@@ -139,7 +139,7 @@ describe('externalClientAppMetadata', () => {
   });
 
   it('can carry every setting of the model', () => {
-    expect(externalClientAppUnsupportedSettings(fullDefinition())).to.deep.equal([]);
+    expect(unsupportedSettings('ExternalClientApplication', fullDefinition())).to.deep.equal([]);
   });
 
   it('reads back what it builds, in any order and through XML', () => {

@@ -11,7 +11,7 @@ import {
   readCertificateFile,
   writeKeyFiles,
 } from '../../src/files/keyFiles.js';
-import { generateKeyAndCertificate } from '../../src/files/certificate.js';
+import { generateKeyAndCertificate } from '../../src/model/certificate.js';
 
 const material = generateKeyAndCertificate({ commonName: 'test', days: 365, bits: 1024 });
 

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { buildAppDefinition, type AppDefinitionContext } from '../../src/model/appDefinition.js';
 import { PRESET_NAMES, presetSettings } from '../../src/model/presets.js';
-import { resolveLayers } from '../../src/model/definitionFile.js';
+import { resolveLayers } from '../../src/verbs/create/layers.js';
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { toSourceXml } from '../../src/metadata/xml.js';

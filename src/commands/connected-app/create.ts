@@ -14,7 +14,7 @@ export default class ConnectedAppCreate extends SfCommand<ConnectedAppCreateResu
   public static readonly examples = messages.getMessages('examples');
 
   // Salesforce says a new connected app can take up to 10 minutes to go live.
-  public static readonly flags = createFlags(10);
+  public static readonly flags = createFlags('ConnectedApp', 10);
 
   public async run(): Promise<ConnectedAppCreateResult> {
     const { flags } = await this.parse(ConnectedAppCreate);

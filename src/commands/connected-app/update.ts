@@ -13,7 +13,7 @@ export default class ConnectedAppUpdate extends SfCommand<ConnectedAppUpdateResu
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = updateFlags();
+  public static readonly flags = updateFlags('ConnectedApp');
 
   public async run(): Promise<ConnectedAppUpdateResult> {
     const { flags } = await this.parse(ConnectedAppUpdate);

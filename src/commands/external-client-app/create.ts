@@ -14,7 +14,7 @@ export default class ExternalClientAppCreate extends SfCommand<ExternalClientApp
   public static readonly examples = messages.getMessages('examples');
 
   // Salesforce distributes External Client App settings globally within 15 minutes.
-  public static readonly flags = createFlags(15);
+  public static readonly flags = createFlags('ExternalClientApplication', 15);
 
   public async run(): Promise<ExternalClientAppCreateResult> {
     const { flags } = await this.parse(ExternalClientAppCreate);

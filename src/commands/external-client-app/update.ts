@@ -13,7 +13,7 @@ export default class ExternalClientAppUpdate extends SfCommand<ExternalClientApp
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = updateFlags();
+  public static readonly flags = updateFlags('ExternalClientApplication');
 
   public async run(): Promise<ExternalClientAppUpdateResult> {
     const { flags } = await this.parse(ExternalClientAppUpdate);

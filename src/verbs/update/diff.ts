@@ -4,7 +4,7 @@
  */
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { describeRefreshTokenPolicy } from '../../model/appDefinition.js';
-import { summarizeCertificate } from '../../files/certificate.js';
+import { summarizeCertificate } from '../../model/certificate.js';
 import { compact, isRecord, same, type Loose } from '../../util/records.js';
 import { sameCertificate } from '../../util/pem.js';
 import type { ElementChange, SettingChange, SettingValue } from './types.js';

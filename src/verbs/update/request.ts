@@ -5,29 +5,16 @@
 import { Messages } from '@salesforce/core';
 import type { AppKind, OAuthAppDefinition } from '../../model/appModel.js';
 import { buildAppDefinition, type AppDefinitionInput } from '../../model/appDefinition.js';
-import { loadDefinitionFile, mergeSettings, type AppSettings, type LayeredCreateInput } from '../../model/definitionFile.js';
+import { mergeSettings, type AppSettings, type LayeredCreateInput } from '../../model/appSettings.js';
+import { loadDefinitionFile } from '../../files/definitionFile.js';
 import { parseScopes } from '../../model/scopes.js';
 import { compact } from '../../util/records.js';
+import { FLOW_KEYS, FLOW_SWITCHES } from '../../model/settings.js';
 import type { UpdateRequest } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
 
-/** The on/off flow switches of AppDefinitionInput (the client credentials user aside). */
-export const FLOW_SWITCHES = [
-  'deviceFlow',
-  'codeCredential',
-  'codeCredentialPostOnly',
-  'requireSecretForWebServer',
-  'requireSecretForRefreshToken',
-  'requireSecretForTokenExchange',
-  'pkceRequired',
-  'refreshTokenRotation',
-  'tokenExchange',
-  'introspectAllTokens',
-  'namedUserJwt',
-] as const;
-export type FlowSwitch = (typeof FLOW_SWITCHES)[number];
 
 // ---------------------------------------------------------------------------------------------------------------
 // From the request to the definition the app should have.
@@ -203,7 +190,7 @@ export function applyUpdateRequest(
 
 /** A layer of settings (a definition file's, the flags', or both merged) as an update request: each one named replaces. */
 export function requestFromSettings(settings: AppSettings): UpdateRequest {
-  const flows = Object.fromEntries([...FLOW_SWITCHES, 'clientCredentials', 'clientCredentialsUser'].map((key) => [key, settings[key as keyof AppSettings]]));
+  const flows = Object.fromEntries(FLOW_KEYS.map((key) => [key, settings[key as keyof AppSettings]]));
   return compact({
     label: settings.label,
     description: settings.description,
@@ -229,7 +216,7 @@ export function requestFromSettings(settings: AppSettings): UpdateRequest {
 
 /** Model paths of the settings a layer sets (on, or to a value): named by a flag, the kind must carry them. */
 function namedSettings(settings: AppSettings): string[] {
-  const flowKeys = new Set<string>([...FLOW_SWITCHES, 'clientCredentials', 'clientCredentialsUser']);
+  const flowKeys = new Set<string>(FLOW_KEYS);
   return Object.entries(settings)
     .filter(([, value]) => value !== undefined && value !== false)
     .map(([key]) => (flowKeys.has(key) ? `flows.${key}` : key));

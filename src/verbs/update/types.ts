@@ -4,7 +4,7 @@
 import type { Connection } from '@salesforce/core';
 import type { AppKind, AssetTokenSettings, IdTokenSettings, OAuthAppDefinition, PermittedUsers } from '../../model/appModel.js';
 import type { AppRecord, RequestCounter } from '../../org/inventory.js';
-import type { FlowSwitch } from './request.js';
+import type { FlowSwitch } from '../../model/settings.js';
 
 /** What the user asked to change. Lists: replace with the plain field, or add/remove items. Absent = unchanged. */
 export type UpdateRequest = {

@@ -1,0 +1,274 @@
+/*
+ * The settings table: every setting of an OAuth app a user can choose, one row each. The row says everything the
+ * rest of the plugin needs to know about it:
+ * - the flag create and update take (and its value type, help group, limits), built in src/cli/settingFlags.ts;
+ * - its place in a layer of settings and in the definition file (`path`), which the definition file's keys and JSON
+ *   schema follow (test/model/settings.test.ts holds schemas/app-definition.schema.json to the table);
+ * - whether update takes add-/remove- edits of it (`listEdits`);
+ * - which kinds of app can carry it (`kinds`): a command of a kind offers only the flags its kind supports;
+ * - for the OAuth flow switches, the default and the metadata element each kind keeps it in, which the builders
+ *   and readers in src/metadata use.
+ * Adding a setting is one row here plus its messages (flags.<flag>.summary in messages/shared.create.md), its model
+ * field (appModel.ts) and, for a setting that is not a flow switch, its line in each kind's builder and reader.
+ */
+import type { AppKind, OAuthAppDefinition, OAuthFlowSettings } from './appModel.js';
+
+export const ALL_KINDS: readonly AppKind[] = ['ConnectedApp', 'ExternalClientApplication'];
+
+/** Help groups, in the order a user fills them in. */
+export const HELP_GROUPS = {
+  app: 'App',
+  oauth: 'OAuth',
+  flows: 'OAuth Flows',
+  idToken: 'ID Token',
+  assetToken: 'Asset Token',
+} as const;
+export type HelpGroup = (typeof HELP_GROUPS)[keyof typeof HELP_GROUPS];
+
+/** The on/off flow switches of the model (the client credentials flow is on when it has a run-as user). */
+export type FlowSwitch = Exclude<keyof OAuthFlowSettings, 'clientCredentialsUser'>;
+
+/** Where a kind keeps a flow switch: an element of ConnectedAppOauthConfig or ExtlClntAppGlobalOauthSettings. */
+export type FlowElement = {
+  ConnectedApp?: string;
+  ExternalClientApplication?: string;
+  /** The element says the opposite of the switch (isConsumerSecretOptional = !requireSecretForWebServer). */
+  inverted?: boolean;
+  /** The element's value when the org's metadata leaves it out (Setup's default); false when not given. */
+  absent?: boolean | Partial<Record<AppKind, boolean>>;
+};
+
+type RowBase = {
+  /** Definition-file path: `label`, `flows.namedUserJwt`, `idToken.validityMinutes`. */
+  path: string;
+  group: HelpGroup;
+  /** Kinds whose metadata can carry the setting; both when absent. */
+  kinds?: readonly AppKind[];
+  char?: 'l';
+};
+
+export type SettingRow = RowBase &
+  (
+    | { type: 'string' }
+    | { type: 'strings'; delimiter?: ','; listEdits?: true }
+    | { type: 'integer'; min: number; max?: number }
+    | { type: 'option'; options: readonly string[] }
+    /** An on/off setting with a --no- form: not given leaves the preset's, the file's or the kind's default. */
+    | { type: 'switch'; flow?: { switch: FlowSwitch; default: boolean | Partial<Record<AppKind, boolean>>; element: FlowElement } }
+  );
+
+/*
+ * The rows, keyed by flag name. Flow switch elements: v63 WSDL, ConnectedAppOauthConfig and
+ * ExtlClntAppGlobalOauthSettings (docs/salesforce-facts.md#f-flow-elements).
+ */
+export const SETTINGS = {
+  label: { path: 'label', group: 'App', type: 'string', char: 'l' },
+  description: { path: 'description', group: 'App', type: 'string' },
+  'contact-email': { path: 'contactEmail', group: 'App', type: 'string' },
+  'contact-phone': { path: 'contactPhone', group: 'App', type: 'string' },
+  'callback-url': { path: 'callbackUrls', group: 'OAuth', type: 'strings', listEdits: true },
+  'callback-url-my-domain': { path: 'callbackUrlMyDomain', group: 'OAuth', type: 'switch' },
+  scopes: { path: 'scopes', group: 'OAuth', type: 'strings', delimiter: ',', listEdits: true },
+  'permitted-users': { path: 'permittedUsers', group: 'OAuth', type: 'option', options: ['admin-approved', 'all-users'] },
+  profile: { path: 'profiles', group: 'OAuth', type: 'strings', listEdits: true },
+  'permission-set': { path: 'permissionSets', group: 'OAuth', type: 'strings', listEdits: true },
+  'refresh-token-policy': { path: 'refreshTokenPolicy', group: 'OAuth', type: 'string' },
+  'session-timeout': { path: 'sessionTimeoutMinutes', group: 'OAuth', type: 'integer', min: 1 },
+  'ip-relaxation': {
+    path: 'ipRelaxation',
+    group: 'OAuth',
+    type: 'option',
+    options: ['enforce', 'bypass', 'bypass-2fa', 'relax-refresh'],
+  },
+  'single-logout-url': { path: 'singleLogoutUrl', group: 'OAuth', type: 'string' },
+  'device-flow': {
+    path: 'flows.deviceFlow',
+    group: 'OAuth Flows',
+    type: 'switch',
+    // ConnectedAppOauthConfig has no device-flow element (Setup has "Enable for Device Flow").
+    kinds: ['ExternalClientApplication'],
+    flow: { switch: 'deviceFlow', default: false, element: { ExternalClientApplication: 'isDeviceFlowEnabled' } },
+  },
+  'client-credentials': { path: 'flows.clientCredentials', group: 'OAuth Flows', type: 'switch' },
+  'client-credentials-user': { path: 'flows.clientCredentialsUser', group: 'OAuth Flows', type: 'string' },
+  'code-credential': {
+    path: 'flows.codeCredential',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'codeCredential',
+      default: false,
+      element: { ConnectedApp: 'isCodeCredentialEnabled', ExternalClientApplication: 'isCodeCredFlowEnabled' },
+    },
+  },
+  'code-credential-post-only': {
+    path: 'flows.codeCredentialPostOnly',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'codeCredentialPostOnly',
+      default: false,
+      element: { ConnectedApp: 'isCodeCredentialPostOnly', ExternalClientApplication: 'isCodeCredPostOnly' },
+    },
+  },
+  'require-secret-for-web-server': {
+    path: 'flows.requireSecretForWebServer',
+    group: 'OAuth Flows',
+    type: 'switch',
+    // Off: `sf org login web --client-id` works with an empty secret (it prompts, Enter skips).
+    flow: {
+      switch: 'requireSecretForWebServer',
+      default: false,
+      element: { ConnectedApp: 'isConsumerSecretOptional', ExternalClientApplication: 'isConsumerSecretOptional', inverted: true },
+    },
+  },
+  'require-secret-for-refresh-token': {
+    path: 'flows.requireSecretForRefreshToken',
+    group: 'OAuth Flows',
+    type: 'switch',
+    // Off: sf refreshes the access token without a secret when the login had none.
+    flow: {
+      switch: 'requireSecretForRefreshToken',
+      default: false,
+      element: {
+        ConnectedApp: 'isSecretRequiredForRefreshToken',
+        ExternalClientApplication: 'isSecretRequiredForRefreshToken',
+        absent: true,
+      },
+    },
+  },
+  'require-secret-for-token-exchange': {
+    path: 'flows.requireSecretForTokenExchange',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'requireSecretForTokenExchange',
+      default: false,
+      element: {
+        ConnectedApp: 'isSecretRequiredForTokenExchange',
+        ExternalClientApplication: 'isSecretRequiredForTokenExchange',
+      },
+    },
+  },
+  'pkce-required': {
+    path: 'flows.pkceRequired',
+    group: 'OAuth Flows',
+    type: 'switch',
+    // sf org login web always sends PKCE; External Client Apps default to requiring it, connected apps not.
+    flow: {
+      switch: 'pkceRequired',
+      default: { ConnectedApp: false, ExternalClientApplication: true },
+      element: {
+        ConnectedApp: 'isPkceRequired',
+        ExternalClientApplication: 'isPkceRequired',
+        absent: { ExternalClientApplication: true },
+      },
+    },
+  },
+  'refresh-token-rotation': {
+    path: 'flows.refreshTokenRotation',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'refreshTokenRotation',
+      default: false,
+      element: { ConnectedApp: 'isRefreshTokenRotationEnabled', ExternalClientApplication: 'isRefreshTokenRotationEnabled' },
+    },
+  },
+  'token-exchange': {
+    path: 'flows.tokenExchange',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'tokenExchange',
+      default: false,
+      element: { ConnectedApp: 'isTokenExchangeEnabled', ExternalClientApplication: 'isTokenExchangeEnabled' },
+    },
+  },
+  'introspect-all-tokens': {
+    path: 'flows.introspectAllTokens',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'introspectAllTokens',
+      default: false,
+      element: { ConnectedApp: 'isIntrospectAllTokens', ExternalClientApplication: 'isIntrospectAllTokens' },
+    },
+  },
+  'named-user-jwt': {
+    path: 'flows.namedUserJwt',
+    group: 'OAuth Flows',
+    type: 'switch',
+    flow: {
+      switch: 'namedUserJwt',
+      default: false,
+      element: { ConnectedApp: 'isNamedUserJwtEnabled', ExternalClientApplication: 'isNamedUserJwtEnabled' },
+    },
+  },
+  'id-token': { path: 'idToken', group: 'ID Token', type: 'switch' },
+  'id-token-validity': { path: 'idToken.validityMinutes', group: 'ID Token', type: 'integer', min: 1, max: 720 },
+  'id-token-audience': { path: 'idToken.audiences', group: 'ID Token', type: 'strings' },
+  'id-token-standard-claims': { path: 'idToken.includeStandardClaims', group: 'ID Token', type: 'switch' },
+  'id-token-custom-attributes': { path: 'idToken.includeCustomAttributes', group: 'ID Token', type: 'switch' },
+  'id-token-custom-permissions': { path: 'idToken.includeCustomPermissions', group: 'ID Token', type: 'switch' },
+  'asset-token': { path: 'assetToken', group: 'Asset Token', type: 'switch' },
+  'asset-token-validity': { path: 'assetToken.validityMinutes', group: 'Asset Token', type: 'integer', min: 1 },
+  'asset-token-signing-certificate': { path: 'assetToken.signingCertificate', group: 'Asset Token', type: 'string' },
+  'asset-token-audience': { path: 'assetToken.audiences', group: 'Asset Token', type: 'strings' },
+  'asset-token-custom-attributes': { path: 'assetToken.includeCustomAttributes', group: 'Asset Token', type: 'switch' },
+  'asset-token-custom-permissions': {
+    path: 'assetToken.includeCustomPermissions',
+    group: 'Asset Token',
+    type: 'switch',
+  },
+} as const satisfies Record<string, SettingRow>;
+
+export type SettingFlag = keyof typeof SETTINGS;
+
+export const SETTING_FLAGS = Object.keys(SETTINGS) as SettingFlag[];
+
+export const settingRow = (flag: SettingFlag): SettingRow => SETTINGS[flag];
+
+/** Whether a kind can carry the setting. */
+export const supports = (row: SettingRow, kind: AppKind): boolean => (row.kinds ?? ALL_KINDS).includes(kind);
+
+/** The setting flags a kind's commands offer. */
+export const settingFlagsOf = (kind: AppKind): SettingFlag[] =>
+  SETTING_FLAGS.filter((flag) => supports(SETTINGS[flag], kind));
+
+/** Flow switch rows: each switch, its default and its metadata element per kind. */
+export const FLOW_SWITCH_ROWS = SETTING_FLAGS.flatMap((flag) => {
+  const row: SettingRow = SETTINGS[flag];
+  return row.type === 'switch' && row.flow ? [{ flag, row, ...row.flow }] : [];
+});
+
+/** Every flow switch of the model. */
+export const FLOW_SWITCHES: readonly FlowSwitch[] = FLOW_SWITCH_ROWS.map((row) => row.switch);
+
+/** The keys of the definition file's `flows` object (and of the flat flow settings of a layer). */
+export const FLOW_KEYS: readonly string[] = SETTING_FLAGS.map((flag) => SETTINGS[flag].path)
+  .filter((path) => path.startsWith('flows.'))
+  .map((path) => path.slice('flows.'.length));
+
+/** A flow switch's default for a kind. */
+export function flowDefault(flowSwitch: FlowSwitch, kind: AppKind): boolean {
+  const row = FLOW_SWITCH_ROWS.find((candidate) => candidate.switch === flowSwitch);
+  const fallback = row?.default ?? false;
+  return typeof fallback === 'boolean' ? fallback : fallback[kind] ?? false;
+}
+
+/**
+ * The paths (`flows.deviceFlow`) of the settings a definition has on or set that a kind cannot carry (a switch left
+ * off is every kind's default).
+ */
+export function unsupportedSettings(kind: AppKind, definition: OAuthAppDefinition): string[] {
+  const isSet = (path: string): boolean => {
+    const value = path
+      .split('.')
+      .reduce<unknown>((holder, key) => (holder as Record<string, unknown> | undefined)?.[key], definition);
+    return value !== undefined && value !== false;
+  };
+  return SETTING_FLAGS.map((flag) => SETTINGS[flag] as SettingRow)
+    .filter((row) => !supports(row, kind) && isSet(row.path))
+    .map((row) => row.path);
+}

@@ -1,0 +1,67 @@
+/*
+ * Deploying a new app, and turning a refusal into an error that says what exists now and what to do.
+ */
+import { rm } from 'node:fs/promises';
+import { Messages } from '@salesforce/core';
+import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
+import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
+import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
+
+export async function deployOrExplain(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  writtenSource: string[]
+): Promise<DeployOutcome> {
+  const kept = plan.keyPlan
+    ? `${plan.keyPlan.privateKeyPath}, ${plan.keyPlan.certificatePath}`
+    : flags.certificateFile ?? '-';
+  let outcome: DeployOutcome;
+  try {
+    outcome =
+      appKindInfo(context.kind).deployMethod === 'createMetadata'
+        ? await createWithCrud(context.conn, plan.components)
+        : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
+  } catch (error) {
+    await removeNewFiles(writtenSource);
+    throw error;
+  }
+  if (outcome.success) return outcome;
+  await removeNewFiles(writtenSource);
+  if (context.kind === 'ConnectedApp' && outcome.problems.some((p) => isCreationBlock(p.message))) {
+    throw messages.createError(
+      'error.ConnectedAppCreationBlocked',
+      [outcome.problems[0].message],
+      [suggestEcaCommand(context.argv), kept]
+    );
+  }
+  const refusal = outcome.problems.find(isGlobalOauthAccessRefusal);
+  if (refusal) {
+    // The org guards consumer keys and secrets in metadata (metadata-semantics §2.3): say who can open it up.
+    throw messages.createError('error.GlobalOauthAccessRefused', [refusal.fullName, refusal.message], [kept]);
+  }
+  const text = outcome.problems
+    .map((p) => `${p.fileName ?? (p.type ? `${p.type} ${p.fullName}` : '')}: ${p.message}`)
+    .join('\n');
+  throw messages.createError('error.DeployFailed', [text], [kept]);
+}
+
+async function removeNewFiles(paths: string[]): Promise<void> {
+  await Promise.all(paths.map((path) => rm(path, { force: true })));
+}
+
+/** The block's wording (Spring '26) is matched loosely: its exact text is not published. */
+export function isCreationBlock(message: string): boolean {
+  return /can(no|')t create a connected app|connected apps? creation is (restricted|blocked|disabled)/i.test(message);
+}
+
+function suggestEcaCommand(argv: string[]): string {
+  return `sf external-client-app create ${argv.map(quote).join(' ')}`;
+}
+
+export function quote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,89 @@
+/*
+ * Logging in with a new app, as `sf org login jwt` / `sf org login web --client-id` would, waiting for it to go live.
+ */
+import { Messages, type SfError } from '@salesforce/core';
+import type { OAuthAppDefinition } from '../../model/appModel.js';
+import { isPreAuthorized, type OrgUser } from '../../org/lookups.js';
+import { LoginChainError, loginWithJwt, loginWithWeb, type BrowserOpener, type LoginResult } from '../../login/loginChain.js';
+import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
+
+export async function loginWithNewApp(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  result: CreateAppResult,
+  progress: CreateProgress,
+  openBrowser?: BrowserOpener,
+  retry?: CreateAppContext['loginRetry']
+): Promise<LoginResult> {
+  const { definition, loginUser } = plan;
+  const preAuthorized =
+    definition.permittedUsers === 'AdminApprovedPreAuthorized' &&
+    isPreAuthorized(loginUser, definition.profiles, definition.permissionSets);
+  // JWT has no approval step: a user who is not pre-authorized will never get in, so say so before waiting.
+  if (flags.login === 'jwt' && !preAuthorized) throw notPreAuthorizedError(loginUser, definition);
+  const loginOptions = {
+    clientId: result.consumerKey,
+    username: loginUser.username,
+    loginUrl: result.loginUrl,
+    alias: flags.alias,
+    setDefault: flags.setDefault,
+    setDefaultDevHub: flags.setDefaultDevHub,
+    waitMs: flags.waitMinutes * 60_000,
+    preAuthorized,
+    ...retry,
+    onWait: (info: { cause: string; retryInMs: number; elapsedMs: number }): void =>
+      progress.info(
+        messages.getMessage('info.waiting', [
+          messages.getMessage(`cause.${info.cause}`),
+          Math.round(info.retryInMs / 1000),
+          (info.elapsedMs / 60_000).toFixed(1),
+          flags.waitMinutes,
+        ])
+      ),
+  };
+  try {
+    return flags.login === 'jwt'
+      ? await loginWithJwt({ ...loginOptions, privateKeyFile: result.privateKeyPath ?? '' })
+      : await loginWithWeb({
+          ...loginOptions,
+          clientSecret: definition.consumerSecret,
+          redirectUri: definition.callbackUrls[0],
+          openBrowser: openBrowser ?? defaultOpenBrowser,
+        });
+  } catch (error) {
+    if (!(error instanceof LoginChainError)) throw error;
+    const cause = messages.getMessage(`cause.${error.classified.cause}`);
+    if (error.classified.kind === 'transient') {
+      throw messages.createError('error.LoginTimedOut', [flags.waitMinutes, cause], [result.loginCommand]);
+    }
+    throw messages.createError('error.LoginFailed', [error.classified.message], [cause, result.loginCommand]);
+  }
+}
+
+function notPreAuthorizedError(user: OrgUser, definition: OAuthAppDefinition): SfError {
+  return messages.createError(
+    'error.UserNotPreAuthorized',
+    [
+      user.username,
+      user.profileName ?? '-',
+      user.permissionSets.join(', ') || '-',
+      definition.profiles.join(', ') || '-',
+      definition.permissionSets.join(', ') || '-',
+    ],
+    [user.profileName ?? '']
+  );
+}
+
+const defaultOpenBrowser: BrowserOpener = async (url) => {
+  const { default: open } = await import('open');
+  const child = await open(url, { wait: false });
+  await new Promise<void>((resolve, reject) => {
+    child.on('exit', (code) =>
+      code && code > 0 ? reject(messages.createError('error.CannotOpenBrowser', [String(code)])) : resolve()
+    );
+    child.on('error', reject);
+  });
+};

@@ -1,0 +1,51 @@
+/*
+ * What create reports: the app as deployed, where its files are, and the command that logs in with it.
+ */
+import type { DeployOutcome } from '../../org/deploy.js';
+import { describeRefreshTokenPolicy } from '../../model/appDefinition.js';
+import { toOAuthScopeNames } from '../../model/scopes.js';
+import { quote } from './deploy.js';
+import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreationPlan } from './types.js';
+
+export function describeResult(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  done: { consumerKey: string; outcome: DeployOutcome; writtenSource: string[]; warnings: string[] }
+): CreateAppResult {
+  const { definition } = plan;
+  const loginUrl = flags.instanceUrl ?? plan.project.sfdcLoginUrl ?? context.orgInstanceUrl;
+  const privateKeyPath = plan.keyPlan?.privateKeyPath ?? flags.jwtKeyFile;
+  // A dry run has no consumer key yet.
+  const clientId = done.consumerKey || '<consumer key>';
+  const loginCommand =
+    definition.certificate && privateKeyPath
+      ? `sf org login jwt --client-id ${clientId} --jwt-key-file ${quote(privateKeyPath)} --username ${
+          plan.loginUser.username
+        } --instance-url ${loginUrl}`
+      : `sf org login web --client-id ${clientId} --instance-url ${loginUrl}`;
+  return {
+    kind: context.kind,
+    name: definition.name,
+    label: definition.label,
+    consumerKey: done.consumerKey,
+    ...(flags.showSecret && definition.consumerSecret ? { consumerSecret: definition.consumerSecret } : {}),
+    ...(flags.secretFile ? { secretFile: flags.secretFile } : {}),
+    callbackUrls: definition.callbackUrls,
+    scopes: toOAuthScopeNames(definition.scopes),
+    permittedUsers: definition.permittedUsers,
+    profiles: definition.profiles,
+    permissionSets: definition.permissionSets,
+    refreshTokenPolicy: describeRefreshTokenPolicy(definition.refreshTokenPolicy),
+    sessionTimeoutMinutes: definition.sessionTimeoutMinutes,
+    certificatePath: plan.keyPlan?.certificatePath ?? flags.certificateFile,
+    privateKeyPath,
+    certificateExpires: (plan.generated?.notAfter ?? plan.certificateFromUser?.info.notAfter)?.toISOString(),
+    metadataPath: done.writtenSource[0],
+    metadataPaths: done.writtenSource,
+    deploy: { method: done.outcome.method, id: done.outcome.id, requests: done.outcome.requests },
+    loginUrl,
+    loginCommand,
+    warnings: done.warnings,
+  };
+}

@@ -1,0 +1,115 @@
+/*
+ * What create takes and returns, and the plan it makes before the first write.
+ */
+import type { Connection } from '@salesforce/core';
+import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../model/appModel.js';
+import type { AppDefinitionInput } from '../../model/appDefinition.js';
+import type { AppSettings } from '../../model/appSettings.js';
+import type { PresetName } from '../../model/presets.js';
+import type { DeployOutcome } from '../../org/deploy.js';
+import type { OrgUser } from '../../org/lookups.js';
+import type { ProjectContext } from '../../files/project.js';
+import type { SourceFilePlan } from '../../files/sourceFiles.js';
+import type { CertificateFile, KeyFilePlan } from '../../files/keyFiles.js';
+import type { KeyAndCertificate } from '../../model/certificate.js';
+import type { LoginResult } from '../../login/loginChain.js';
+import type { AppUpdateResult } from '../update/types.js';
+import type { ComponentPreview } from './dryRun.js';
+
+export type CreateAppFlags = AppDefinitionInput & {
+  certificateFile?: string;
+  jwtKeyFile?: string;
+  noCertificate?: boolean;
+  certificateDays: number;
+  outputDir?: string;
+  secretFile?: string;
+  showSecret?: boolean;
+  overwrite?: boolean;
+  login?: 'jwt' | 'web';
+  username?: string;
+  instanceUrl?: string;
+  alias?: string;
+  setDefault?: boolean;
+  setDefaultDevHub?: boolean;
+  waitMinutes: number;
+  /** Layers under the flags: preset < definition file < flags (definitionFile.ts). */
+  preset?: PresetName;
+  definitionFile?: string;
+  /** Settings the flags set explicitly (an unsupported one is an error, not a warning); filled by resolveLayers. */
+  insistedSettings?: string[];
+  /** Check everything, show the metadata, deploy and write nothing (except source files to outputDir). */
+  dryRun?: boolean;
+  /** When the app exists, change it to this definition (only what differs) instead of failing. */
+  updateExisting?: boolean;
+};
+
+/** What createApp takes: the name may come from the definition file instead of the flags. */
+export type CreateAppRequest = Omit<CreateAppFlags, keyof AppDefinitionInput | 'noCertificate'> & AppSettings;
+
+export type CreateAppContext = {
+  kind: AppKind;
+  conn: Connection;
+  /** Username of the target org. */
+  orgUsername: string;
+  orgInstanceUrl: string;
+  apiVersion: string;
+  cwd: string;
+  /** The command's argv, to suggest the same command for the other app kind. */
+  argv: string[];
+  /** Backoff of the login chain's retries; tests shorten it (default: 2 s growing to 30 s). */
+  loginRetry?: { firstDelayMs?: number; maxDelayMs?: number };
+};
+
+export type CreateProgress = {
+  stage(name: 'prepare' | 'write' | 'deploy' | 'consumerKey' | 'login'): void;
+  info(message: string): void;
+  warn(message: string): void;
+};
+
+export type CreateAppResult = {
+  kind: AppKind;
+  name: string;
+  label: string;
+  consumerKey: string;
+  /** Only with --show-secret. */
+  consumerSecret?: string;
+  secretFile?: string;
+  callbackUrls: string[];
+  scopes: string[];
+  permittedUsers: string;
+  profiles: string[];
+  permissionSets: string[];
+  refreshTokenPolicy: string;
+  sessionTimeoutMinutes?: number;
+  certificatePath?: string;
+  privateKeyPath?: string;
+  certificateExpires?: string;
+  /** The main source file (the connected app, or the External Client App header); absent outside a project. */
+  metadataPath?: string;
+  metadataPaths: string[];
+  deploy: { method: DeployOutcome['method']; id?: string; requests: number };
+  /** Where logins with the app go: --instance-url, else sfdcLoginUrl, else the target org's instance URL. */
+  loginUrl: string;
+  /** The sf command that logs in with the app. */
+  loginCommand: string;
+  login?: LoginResult;
+  warnings: string[];
+  /** Only with --dry-run: the components that would be deployed (nothing was). */
+  dryRun?: { components: ComponentPreview[] };
+  /** create --update-existing on an app that exists: what changed (deployed is false when nothing differed). */
+  update?: AppUpdateResult;
+};
+
+/** Everything decided before the first write: the app, its files, and who logs in. */
+export type CreationPlan = {
+  definition: OAuthAppDefinition;
+  components: MetadataComponent[];
+  project: ProjectContext;
+  loginUser: OrgUser;
+  keyPlan?: KeyFilePlan;
+  generated?: KeyAndCertificate;
+  certificateFromUser?: CertificateFile;
+  sourcePlan?: SourceFilePlan;
+  /** --update-existing and the app exists: nothing else was planned. */
+  existing?: boolean;
+};
