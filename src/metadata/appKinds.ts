@@ -4,6 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
+import { KIND_RULES, type KindRules } from '../model/kindRules.js';
 import { buildConnectedApp, readConnectedApp } from './connectedApp.js';
 import {
   buildExternalClientApp,
@@ -17,8 +18,10 @@ import {
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-kinds');
 
-export type AppKindInfo = {
+export type AppKindInfo = KindRules & {
   kind: AppKind;
+  /** The commands' topic: `sf <topic> list`. */
+  topic: 'connected-app' | 'external-client-app';
   /** Metadata type whose fullName is the app's API name. */
   headerType: string;
   /** "connected app" / "External Client App", for messages. */
@@ -30,6 +33,14 @@ export type AppKindInfo = {
   consumerKey: { type: string; fullName: (appName: string) => string; path: readonly string[] };
   /** The Connect REST OAuth credentials resource serves this kind (key and secret). */
   credentialsOverRest: boolean;
+  /** The component holding the OAuth settings (callback URL, certificate, key) and the path to them in it. */
+  oauthSettings: { type: string; path: readonly string[] };
+  /** Consumer key and secret can be rotated through metadata (shouldRotateConsumerKey/Secret). */
+  consumerRotation: boolean;
+  /** A Dev Hub logged in through this kind can create scratch orgs (docs/salesforce-facts.md#f-devhub-eca). */
+  devHubLogin: boolean;
+  /** Orgs may refuse to create new apps of this kind (Spring '26, docs/salesforce-facts.md#f-ca-creation-block). */
+  creationMayBeBlocked: boolean;
   build(definition: OAuthAppDefinition): MetadataComponent[];
   /** Names a satellite component of the app may have: this plugin's first, then those Setup gives. */
   satelliteNames(appName: string, type: string): string[];
@@ -38,7 +49,13 @@ export type AppKindInfo = {
 };
 
 const connectedApp: AppKindInfo = {
+  ...KIND_RULES.ConnectedApp,
   kind: 'ConnectedApp',
+  topic: 'connected-app',
+  oauthSettings: { type: 'ConnectedApp', path: ['oauthConfig'] },
+  consumerRotation: false,
+  devHubLogin: true,
+  creationMayBeBlocked: true,
   headerType: 'ConnectedApp',
   article: messages.getMessage('kind.ConnectedApp'),
   // One component: createMetadata is one synchronous request.
@@ -67,7 +84,14 @@ const ECA_SATELLITE_NAMES: Record<string, (appName: string) => string[]> = {
 };
 
 const externalClientApp: AppKindInfo = {
+  ...KIND_RULES.ExternalClientApplication,
   kind: 'ExternalClientApplication',
+  topic: 'external-client-app',
+  oauthSettings: { type: 'ExtlClntAppGlobalOauthSettings', path: [] },
+  consumerRotation: true,
+  // Scratch org creation through an ECA-authorized Dev Hub fails with C-1016.
+  devHubLogin: false,
+  creationMayBeBlocked: false,
   headerType: 'ExternalClientApplication',
   article: messages.getMessage('kind.ExternalClientApplication'),
   // Several components that reference each other: one zip deploy, so the org sees them together.

@@ -48,6 +48,62 @@ export type AppRecord = {
 /** Later of two ISO dates (either may be absent). */
 const later = (a?: string, b?: string): string | undefined => (!a ? b : !b ? a : a > b ? a : b);
 
+/** An app's OAuth settings as `list` finds them: their content (undefined when unreadable) and file properties. */
+type OAuthSettingsFound = { content?: Loose; file: FileProperties };
+
+const pick = (record: Loose, path: readonly string[]): Loose | undefined => {
+  const value = path.reduce<unknown>((holder, key) => (holder as Loose | undefined)?.[key], record);
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : undefined;
+};
+
+/**
+ * Every app's OAuth settings, by app name. Where the header holds them (a connected app's oauthConfig) they are read
+ * with it; where they are a component of their own (an External Client App's global OAuth settings) that type is
+ * listed and read, and each belongs to the app it references. Reading them may be refused (they hold secrets):
+ * then the apps are still listed, with what could not be read left undefined.
+ */
+async function oauthSettingsByApp(
+  conn: Connection,
+  kind: AppKind,
+  headers: { files: FileProperties[]; components: MetadataComponent[] },
+  counter: RequestCounter,
+  warn: (message: string) => void
+): Promise<Map<string, OAuthSettingsFound>> {
+  const info = appKindInfo(kind);
+  const found = new Map<string, OAuthSettingsFound>();
+  if (info.oauthSettings.type === info.headerType) {
+    for (const file of headers.files) {
+      const component = headers.components.find((c) => c.fullName === file.fullName);
+      const content = component ? pick(component.content, info.oauthSettings.path) : undefined;
+      if (content) found.set(file.fullName, { content, file });
+    }
+    return found;
+  }
+  const files = await listComponents(conn, info.oauthSettings.type, counter);
+  let components: MetadataComponent[] | undefined;
+  try {
+    components = await readComponents(
+      conn,
+      info.oauthSettings.type,
+      files.map((f) => f.fullName),
+      counter
+    );
+  } catch (error) {
+    warn(messages.getMessage('warning.GlobalOauthUnreadable', [errorMessage(error)]));
+  }
+  const names = headers.files.map((file) => file.fullName);
+  for (const file of files) {
+    const component = components?.find((c) => c.fullName === file.fullName);
+    // The settings name their app; when they could not be read, fall back to the naming convention (<App>_...).
+    const app =
+      asText(component?.content.externalClientApplication) ??
+      names.find((name) => file.fullName.startsWith(`${name}_`)) ??
+      file.fullName;
+    found.set(app, { content: component ? pick(component.content, info.oauthSettings.path) : undefined, file });
+  }
+  return found;
+}
+
 /** Lists the apps of one kind with the columns `list` shows. */
 export async function listApps(
   conn: Connection,
@@ -57,71 +113,30 @@ export async function listApps(
   const counter = options.counter ?? new RequestCounter();
   const warn = options.warn ?? ((): void => {});
   const info = appKindInfo(kind);
-  const headers = await listComponents(conn, info.headerType, counter);
-  if (headers.length === 0) return [];
-  const names = headers.map((file) => file.fullName);
-
-  if (kind === 'ConnectedApp') {
-    const apps = new Map((await readComponents(conn, 'ConnectedApp', names, counter)).map((c) => [c.fullName, c]));
-    return headers.map((file) => {
-      const content = apps.get(file.fullName)?.content ?? {};
-      const oauth = content.oauthConfig as Loose | undefined;
-      const certificate = asText(oauth?.certificate);
-      return compact({
-        name: file.fullName,
-        label: asText(content.label) ?? file.fullName,
-        kind,
-        oauthEnabled: oauth !== undefined && oauth !== null && asText(oauth.callbackUrl) !== undefined,
-        jwtEnabled: certificate !== undefined,
-        certificateExpires: certificateExpiry(certificate),
-        consumerKey: asText(oauth?.consumerKey),
-        namespacePrefix: asText(file.namespacePrefix),
-        lastModifiedDate: asText(file.lastModifiedDate),
-        lastModifiedBy: asText(file.lastModifiedByName),
-      });
-    });
-  }
-
-  // External Client Apps: the header carries the label, the global OAuth settings the certificate and key.
-  const [headerComponents, globalFiles] = await Promise.all([
-    readComponents(conn, info.headerType, names, counter),
-    listComponents(conn, 'ExtlClntAppGlobalOauthSettings', counter),
-  ]);
-  const labels = new Map(headerComponents.map((c) => [c.fullName, asText(c.content.label)]));
-  let globals: MetadataComponent[] | undefined;
-  try {
-    globals = await readComponents(
-      conn,
-      'ExtlClntAppGlobalOauthSettings',
-      globalFiles.map((f) => f.fullName),
-      counter
-    );
-  } catch (error) {
-    warn(messages.getMessage('warning.GlobalOauthUnreadable', [errorMessage(error)]));
-  }
-  const globalByApp = new Map<string, { component?: MetadataComponent; file: FileProperties }>();
-  for (const file of globalFiles) {
-    const component = globals?.find((c) => c.fullName === file.fullName);
-    // The settings name their app; when they could not be read, fall back to the naming convention (<App>_...).
-    const app =
-      asText(component?.content.externalClientApplication) ??
-      names.find((name) => file.fullName.startsWith(`${name}_`)) ??
-      file.fullName;
-    globalByApp.set(app, { component, file });
-  }
-  return headers.map((file) => {
-    const global = globalByApp.get(file.fullName);
-    const certificate = asText(global?.component?.content.certificate);
+  const files = await listComponents(conn, info.headerType, counter);
+  if (files.length === 0) return [];
+  const components = await readComponents(
+    conn,
+    info.headerType,
+    files.map((file) => file.fullName),
+    counter
+  );
+  const oauthSettings = await oauthSettingsByApp(conn, kind, { files, components }, counter, warn);
+  const labels = new Map(components.map((c) => [c.fullName, asText(c.content.label)]));
+  return files.map((file) => {
+    const oauth = oauthSettings.get(file.fullName);
+    const certificate = asText(oauth?.content?.certificate);
     return compact({
       name: file.fullName,
       label: labels.get(file.fullName) ?? file.fullName,
       kind,
-      oauthEnabled: global !== undefined,
-      jwtEnabled: global === undefined ? false : global.component ? certificate !== undefined : undefined,
+      oauthEnabled: oauth !== undefined,
+      // Unknown when the settings exist but could not be read.
+      jwtEnabled: oauth === undefined ? false : oauth.content ? certificate !== undefined : undefined,
       certificateExpires: certificateExpiry(certificate),
-      consumerKey: asText(global?.component?.content.consumerKey),
+      consumerKey: asText(oauth?.content?.consumerKey),
       namespacePrefix: asText(file.namespacePrefix),
-      lastModifiedDate: later(asText(file.lastModifiedDate), asText(global?.file.lastModifiedDate)),
+      lastModifiedDate: later(asText(file.lastModifiedDate), asText(oauth?.file.lastModifiedDate)),
       lastModifiedBy: asText(file.lastModifiedByName),
     });
   });
@@ -193,6 +208,6 @@ export function appNotFoundError(kind: AppKind, name: string): Error {
   return messages.createError(
     'error.AppNotFound',
     [appKindInfo(kind).article, name],
-    [kind === 'ConnectedApp' ? 'sf connected-app list' : 'sf external-client-app list']
+    [`sf ${appKindInfo(kind).topic} list`]
   );
 }

@@ -10,6 +10,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
+import { appKindInfo } from '../metadata/appKinds.js';
 import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../model/certificate.js';
 import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
@@ -160,7 +161,7 @@ export async function rotateCertificate(
   context: RotateCertificateContext
 ): Promise<RotateCertificateResult> {
   if (flags.login && flags.certificateFile && !flags.jwtKeyFile) throw messages.createError('error.NoKeyForLogin');
-  if (context.kind === 'ConnectedApp' && (Boolean(flags.rotateConsumerKey) || Boolean(flags.rotateConsumerSecret))) {
+  if (!appKindInfo(context.kind).consumerRotation && (Boolean(flags.rotateConsumerKey) || Boolean(flags.rotateConsumerSecret))) {
     throw messages.createError('error.ConnectedAppRotation');
   }
   const record = await readApp(context.conn, context.kind, flags.name, { counter: context.counter, warn: context.warn });

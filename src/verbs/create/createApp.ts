@@ -84,7 +84,7 @@ export async function createApp(
   // 5. Log in with the new app.
   if (flags.login) {
     progress.stage('login');
-    if (context.kind === 'ExternalClientApplication' && flags.setDefaultDevHub) {
+    if (!appKindInfo(context.kind).devHubLogin && flags.setDefaultDevHub) {
       warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
     }
     result.login = await loginWithNewApp(plan, flags, result, progress, openBrowser, context.loginRetry);

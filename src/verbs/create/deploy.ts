@@ -31,7 +31,7 @@ export async function deployOrExplain(
   }
   if (outcome.success) return outcome;
   await removeNewFiles(writtenSource);
-  if (context.kind === 'ConnectedApp' && outcome.problems.some((p) => isCreationBlock(p.message))) {
+  if (appKindInfo(context.kind).creationMayBeBlocked && outcome.problems.some((p) => isCreationBlock(p.message))) {
     throw messages.createError(
       'error.ConnectedAppCreationBlocked',
       [outcome.problems[0].message],

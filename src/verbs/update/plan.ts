@@ -89,7 +89,7 @@ export async function planUpdate(
   request: UpdateRequest,
   options: PlanOptions = {}
 ): Promise<UpdatePlan> {
-  if (context.kind === 'ConnectedApp' && (Boolean(options.rotateConsumerKey) || Boolean(options.rotateConsumerSecret))) {
+  if (!appKindInfo(context.kind).consumerRotation && (Boolean(options.rotateConsumerKey) || Boolean(options.rotateConsumerSecret))) {
     throw messages.createError('error.ConnectedAppRotation');
   }
   const record = await readApp(context.conn, context.kind, name, { counter: context.counter, warn: context.warn });
