@@ -10,11 +10,23 @@ import { KIND_RULES } from './kindRules.js';
 import { FLOW_SWITCHES, flowDefault, unsupportedSettings } from './settings.js';
 import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './callbackUrls.js';
 import { parseScopes } from './scopes.js';
+import {
+  EMAIL,
+  MAX_CALLBACK_URLS_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_PHONE_LENGTH,
+  parseIpRelaxation,
+  parseRefreshTokenPolicy,
+  requireHttps,
+  SESSION_TIMEOUTS,
+  validateAppName,
+  validateCallbackUrl,
+} from './valueRules.js';
+
 import type {
   AppKind,
   AssetTokenSettings,
   IdTokenSettings,
-  IpRelaxation,
   MetadataScope,
   OAuthAppDefinition,
   OAuthFlowSettings,
@@ -89,132 +101,6 @@ export type BuiltAppDefinition = {
   /** Settings the chosen kind's metadata cannot carry (also named in a warning). */
   unsupportedSettings: string[];
 };
-
-/** Session timeouts Salesforce offers (minutes; ProfileSessionSetting's list, assumed for apps: UNCONFIRMED). */
-export const SESSION_TIMEOUTS = [15, 30, 60, 120, 240, 480, 720, 1440] as const;
-/** ConnectedApplication.Name is 80 characters (object reference). */
-export const MAX_LABEL_LENGTH = 80;
-/** "The callback URL field has a limit of 2000 characters, cumulatively." */
-export const MAX_CALLBACK_URLS_LENGTH = 2000;
-/** Contact phone: Salesforce phone fields hold 40 characters. */
-export const MAX_PHONE_LENGTH = 40;
-/** Upper bounds for refresh token periods: sanity limits (Salesforce publishes none), ten years each. */
-const REFRESH_MAXIMA: Record<'hours' | 'days' | 'months', number> = { hours: 87_600, days: 3650, months: 120 };
-
-const UNIT_WORDS: Record<string, 'hours' | 'days' | 'months'> = {
-  h: 'hours',
-  hr: 'hours',
-  hrs: 'hours',
-  hour: 'hours',
-  hours: 'hours',
-  d: 'days',
-  day: 'days',
-  days: 'days',
-  // Refresh tokens have no minutes, so m is months.
-  m: 'months',
-  mo: 'months',
-  mon: 'months',
-  month: 'months',
-  months: 'months',
-};
-const UNIT_SHORT: Record<'hours' | 'days' | 'months', string> = { hours: 'h', days: 'd', months: 'mo' };
-
-/**
- * Refresh token policy from what a user would type:
- * - `90d`, `12h`, `6mo` (or `6m`), `90 days`, `expire-after:90:days`, `lifetime:90d`: expire that long after issue;
- * - `inactive:7d`, `inactive:7:days`, `7d-inactive`: expire after that long unused;
- * - `infinite` (or `never`), `zero` (or `immediately`);
- * - the connected app metadata spelling, `specific_lifetime:90:DAYS`.
- * Throws error.InvalidRefreshTokenPolicy or error.RefreshTokenPolicyOutOfRange.
- */
-export function parseRefreshTokenPolicy(text: string): RefreshTokenPolicy {
-  const value = text.trim().toLowerCase();
-  if (['infinite', 'never', 'never-expire', 'none'].includes(value)) return { type: 'infinite' };
-  if (['zero', 'immediately', 'immediate', '0'].includes(value)) return { type: 'zero' };
-  const match =
-    /^(?:(expire-after|lifetime|specific_lifetime|inactive|inactivity|specific_inactivity)\s*:\s*)?(\d+)\s*[: ]?\s*([a-z]+)(?:\s*-?\s*(inactive))?$/.exec(
-      value
-    );
-  const unit = match ? UNIT_WORDS[match[3]] : undefined;
-  if (!match || !unit) {
-    throw messages.createError('error.InvalidRefreshTokenPolicy', [text]);
-  }
-  const inactive = ['inactive', 'inactivity', 'specific_inactivity'].includes(match[1] ?? '') || match[4] !== undefined;
-  const amount = Number(match[2]);
-  if (amount < 1 || amount > REFRESH_MAXIMA[unit]) {
-    throw messages.createError('error.RefreshTokenPolicyOutOfRange', [amount, unit], [REFRESH_MAXIMA[unit], unit]);
-  }
-  return { type: inactive ? 'specificInactivity' : 'specificLifetime', value: amount, unit };
-}
-
-/** The policy in the syntax parseRefreshTokenPolicy reads (90d, inactive:7d, infinite, zero). */
-export function describeRefreshTokenPolicy(policy: RefreshTokenPolicy): string {
-  if (policy.type === 'infinite' || policy.type === 'zero') return policy.type;
-  const amount = `${policy.value}${UNIT_SHORT[policy.unit]}`;
-  return policy.type === 'specificInactivity' ? `inactive:${amount}` : amount;
-}
-
-const IP_RELAXATION_WORDS: Record<string, IpRelaxation> = {
-  enforce: 'ENFORCE',
-  bypass: 'BYPASS',
-  bypass2factor: 'BYPASS_2FACTOR',
-  bypass2fa: 'BYPASS_2FACTOR',
-  enforcerelaxrefresh: 'ENFORCE_RELAXREFRESH',
-  relaxrefresh: 'ENFORCE_RELAXREFRESH',
-};
-
-export function parseIpRelaxation(text: string): IpRelaxation {
-  const relaxation = IP_RELAXATION_WORDS[text.toLowerCase().replace(/[^a-z0-9]/g, '')];
-  if (!relaxation) throw messages.createError('error.InvalidIpRelaxation', [text]);
-  return relaxation;
-}
-
-export function validateAppName(name: string, kind: AppKind = 'ConnectedApp'): void {
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.includes('__') || name.endsWith('_')) {
-    throw messages.createError('error.InvalidAppName', [name]);
-  }
-  const limit = KIND_RULES[kind].maxNameLength;
-  if (name.length > limit) throw messages.createError('error.AppNameTooLong', [name, name.length, limit]);
-}
-
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:']);
-
-/** Returns a warning for http://localhost URLs (fine for the CLI's login, nothing else). */
-export function validateCallbackUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw messages.createError('error.InvalidCallbackUrl', [url]);
-  }
-  if (/\s/.test(url) || FORBIDDEN_SCHEMES.has(parsed.protocol)) throw messages.createError('error.InvalidCallbackUrl', [url]);
-  if (parsed.protocol === 'https:') {
-    if (!parsed.hostname) throw messages.createError('error.InvalidCallbackUrl', [url]);
-    return undefined;
-  }
-  if (parsed.protocol === 'http:') {
-    // Salesforce wants https or a custom scheme; its own CLI docs register http://localhost (UNCONFIRMED for others).
-    if (!LOCAL_HOSTS.has(parsed.hostname)) throw messages.createError('error.InsecureCallbackUrl', [url]);
-    return undefined;
-  }
-  // A custom scheme (myapp://callback, com.example.app:/cb) for native apps.
-  return undefined;
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function requireHttps(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || parsed.protocol !== 'https:' || !parsed.hostname) {
-    throw messages.createError('error.InvalidSingleLogoutUrl', [url]);
-  }
-}
 
 const nonEmpty = (values: string[] | undefined): string[] =>
   (values ?? []).map((value) => value.trim()).filter((value) => value.length > 0);

@@ -5,8 +5,11 @@
 import { compact, type Loose } from '../util/records.js';
 import type { AssetTokenSettings, IdTokenSettings } from './appModel.js';
 import type { AppDefinitionInput } from './appDefinition.js';
-import type { PresetName } from './presets.js';
 import { FLOW_KEYS } from './settings.js';
+
+/** The presets' names (their settings are in presets.ts). */
+export const PRESET_NAMES = ['jwt', 'web', 'integration'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**
  * One layer of app settings (a preset, a definition file, or the flags): AppDefinitionInput with everything optional,

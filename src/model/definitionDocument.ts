@@ -7,7 +7,7 @@ import { Messages } from '@salesforce/core';
 import { compact, type Loose } from '../util/records.js';
 import { toCertificatePem } from '../util/pem.js';
 import type { AssetTokenSettings, IdTokenSettings, PermittedUsers } from './appModel.js';
-import { describeRefreshTokenPolicy, parseRefreshTokenPolicy, validateAppName, validateCallbackUrl } from './appDefinition.js';
+import { describeRefreshTokenPolicy, parseRefreshTokenPolicy, validateAppName, validateCallbackUrl } from './valueRules.js';
 import type { AppSettings } from './appSettings.js';
 import { checkSchema, definitionSchema } from './definitionSchema.js';
 import { parseScopes } from './scopes.js';

@@ -2,10 +2,9 @@
  * Presets: the common jobs as one word. Each is a layer of settings under the definition file and the flags
  * (preset < definition file < flags), so anything a preset sets can still be changed.
  */
-import type { AppSettings } from './appSettings.js';
+import { PRESET_NAMES, type AppSettings, type PresetName } from './appSettings.js';
 
-export const PRESET_NAMES = ['jwt', 'web', 'integration'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+export { PRESET_NAMES, type PresetName };
 
 /** The Salesforce DX guide's refresh token and session advice (seeds 001, 002): 90 days, 15 minutes. */
 const CLI_POLICIES: AppSettings = { refreshTokenPolicy: '90d', sessionTimeoutMinutes: 15 };

@@ -1,12 +1,6 @@
 import { expect } from 'chai';
-import {
-  buildAppDefinition,
-  describeRefreshTokenPolicy,
-  parseIpRelaxation,
-  parseRefreshTokenPolicy,
-  type AppDefinitionInput,
-  type AppDefinitionContext,
-} from '../../src/model/appDefinition.js';
+import { buildAppDefinition, type AppDefinitionInput, type AppDefinitionContext } from '../../src/model/appDefinition.js';
+import { describeRefreshTokenPolicy, parseIpRelaxation, parseRefreshTokenPolicy } from '../../src/model/valueRules.js';
 
 const context: AppDefinitionContext = {
   kind: 'ConnectedApp',

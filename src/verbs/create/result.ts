@@ -2,7 +2,7 @@
  * What create reports: the app as deployed, where its files are, and the command that logs in with it.
  */
 import type { DeployOutcome } from '../../org/deploy.js';
-import { describeRefreshTokenPolicy } from '../../model/appDefinition.js';
+import { describeRefreshTokenPolicy } from '../../model/valueRules.js';
 import { toOAuthScopeNames } from '../../model/scopes.js';
 import { quote } from './deploy.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreationPlan } from './types.js';

@@ -3,7 +3,7 @@
  * elements (for the org and the source files). Pure.
  */
 import type { OAuthAppDefinition } from '../../model/appModel.js';
-import { describeRefreshTokenPolicy } from '../../model/appDefinition.js';
+import { describeRefreshTokenPolicy } from '../../model/valueRules.js';
 import { summarizeCertificate } from '../../model/certificate.js';
 import { compact, isRecord, same, type Loose } from '../../util/records.js';
 import { sameCertificate } from '../../util/pem.js';
