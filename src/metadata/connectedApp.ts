@@ -10,8 +10,9 @@ import type {
   RefreshTokenPolicy,
 } from '../model/appModel.js';
 import { compact } from '../util/records.js';
-import { asBool, asInt, asList, asRecord, asText, splitList, splitUrls, toKnownScopes, type Loose } from './readers.js';
+import { asBool, asInt, asList, asRecord, asText, splitUrls, toKnownScopes, type Loose } from './readers.js';
 import { flowElements, inElementOrder, readFlowSwitches } from './flowElements.js';
+import { readTokenElements, tokenElements } from './tokenElements.js';
 
 export type BuildOptions = {
   /** For a source file: drop the consumer secret (it is sent once, at creation, and never stored). */
@@ -45,28 +46,13 @@ export function buildConnectedApp(def: OAuthAppDefinition, options: BuildOptions
     compact({
     ...flowElements(flows, 'ConnectedApp'),
     assetTokenConfig: def.assetToken
-      ? {
-          assetAudiences: def.assetToken.audiences.join('\n'),
-          assetIncludeAttributes: def.assetToken.includeCustomAttributes,
-          assetIncludeCustomPerms: def.assetToken.includeCustomPermissions,
-          assetSigningCertId: def.assetToken.signingCertificate,
-          assetValidityPeriod: def.assetToken.validityMinutes,
-        }
+      ? inElementOrder(tokenElements('assetToken', def.assetToken, 'ConnectedApp'))
       : undefined,
     callbackUrl: def.callbackUrls.join('\n'),
     certificate: def.certificate,
     consumerKey: def.consumerKey,
     consumerSecret: options.forSource ? undefined : def.consumerSecret,
-    idTokenConfig: def.idToken
-      ? compact({
-          // Audiences one per line, as Setup's text area holds them (UNCONFIRMED for the API; commas are read too).
-          idTokenAudience: def.idToken.audiences.length > 0 ? def.idToken.audiences.join('\n') : undefined,
-          idTokenIncludeAttributes: def.idToken.includeCustomAttributes,
-          idTokenIncludeCustomPerms: def.idToken.includeCustomPermissions,
-          idTokenIncludeStandardClaims: def.idToken.includeStandardClaims,
-          idTokenValidity: def.idToken.validityMinutes,
-        })
-      : undefined,
+    idTokenConfig: def.idToken ? inElementOrder(tokenElements('idToken', def.idToken, 'ConnectedApp')) : undefined,
     isAdminApproved: adminApproved,
     isClientCredentialEnabled: flows.clientCredentialsUser !== undefined,
     oauthClientCredentialUser: flows.clientCredentialsUser,
@@ -120,24 +106,8 @@ export function readConnectedApp(content: Loose, fullName = ''): OAuthAppDefinit
     sessionTimeoutMinutes: asInt(session.sessionTimeout),
     ipRelaxation: ((asText(policy.ipRelaxation) ?? 'ENFORCE').toUpperCase() as IpRelaxation),
     flows: compact({ ...readFlowSwitches(oauth, 'ConnectedApp'), clientCredentialsUser }),
-    idToken: idToken
-      ? {
-          validityMinutes: asInt(idToken.idTokenValidity) ?? 2,
-          audiences: splitList(idToken.idTokenAudience),
-          includeStandardClaims: asBool(idToken.idTokenIncludeStandardClaims),
-          includeCustomAttributes: asBool(idToken.idTokenIncludeAttributes),
-          includeCustomPermissions: asBool(idToken.idTokenIncludeCustomPerms),
-        }
-      : undefined,
-    assetToken: asset
-      ? {
-          validityMinutes: asInt(asset.assetValidityPeriod) ?? 0,
-          signingCertificate: asText(asset.assetSigningCertId) ?? '',
-          audiences: splitList(asset.assetAudiences),
-          includeCustomAttributes: asBool(asset.assetIncludeAttributes),
-          includeCustomPermissions: asBool(asset.assetIncludeCustomPerms),
-        }
-      : undefined,
+    idToken: idToken ? readTokenElements('idToken', idToken, 'ConnectedApp') : undefined,
+    assetToken: asset ? readTokenElements('assetToken', asset, 'ConnectedApp') : undefined,
     singleLogoutUrl: asText(oauth.singleLogoutUrl) ?? asText(policy.singleLogoutUrl),
   }) as OAuthAppDefinition;
 }

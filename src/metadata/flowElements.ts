@@ -29,7 +29,11 @@ export function readFlowSwitches(container: Loose, kind: AppKind): Record<FlowSw
   return switches;
 }
 
-/** Keys in the order given (for XML elements: the WSDL's sequence, alphabetical for these two types). */
+/**
+ * The elements in the WSDL's sequence order. The types whose content the builders sort (ConnectedAppOauthConfig and
+ * its token configs, ExtlClntAppGlobalOauthSettings, ExtlClntAppOauthSettings, ExternalAppIdTokenConfig) have
+ * alphabetical sequences in the v63 WSDL; the builders' tests check each against the sequence.
+ */
 export function inElementOrder<T extends Loose>(content: T): T {
   return Object.fromEntries(Object.entries(content).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
 }

@@ -6,10 +6,11 @@
  *   schema follow (test/model/settings.test.ts holds schemas/app-definition.schema.json to the table);
  * - whether update takes add-/remove- edits of it (`listEdits`);
  * - which kinds of app can carry it (`kinds`): a command of a kind offers only the flags its kind supports;
- * - for the OAuth flow switches, the default and the metadata element each kind keeps it in, which the builders
- *   and readers in src/metadata use.
+ * - for the OAuth flow switches and the ID and asset token fields, the metadata element each kind keeps it in (and
+ *   a switch's default), which the builders and readers in src/metadata use.
  * Adding a setting is one row here plus its messages (flags.<flag>.summary in messages/shared.create.md), its model
- * field (appModel.ts) and, for a setting that is not a flow switch, its line in each kind's builder and reader.
+ * field (appModel.ts) and, for a setting that is neither a flow switch nor a token field, its line in each kind's
+ * builder and reader.
  */
 import type { AppKind, OAuthAppDefinition, OAuthFlowSettings } from './appModel.js';
 
@@ -38,6 +39,16 @@ export type FlowElement = {
   absent?: boolean | Partial<Record<AppKind, boolean>>;
 };
 
+/** Where each kind keeps a token field: an element of the ID token config or of the asset token settings. */
+export type TokenElement = {
+  ConnectedApp: string;
+  ExternalClientApplication: string;
+  /** A list left empty is not written (the element is optional); otherwise it is written empty. */
+  omitEmpty?: boolean;
+  /** A number's value when the element is absent. */
+  absent?: number;
+};
+
 type RowBase = {
   /** Definition-file path: `label`, `flows.namedUserJwt`, `idToken.validityMinutes`. */
   path: string;
@@ -45,6 +56,8 @@ type RowBase = {
   /** Kinds whose metadata can carry the setting; both when absent. */
   kinds?: readonly AppKind[];
   char?: 'l';
+  /** For a field of a token section: its element in each kind's metadata. */
+  element?: TokenElement;
 };
 
 export type SettingRow = RowBase &
@@ -54,7 +67,10 @@ export type SettingRow = RowBase &
     | { type: 'integer'; min: number; max?: number }
     | { type: 'option'; options: readonly string[] }
     /** An on/off setting with a --no- form: not given leaves the preset's, the file's or the kind's default. */
-    | { type: 'switch'; flow?: { switch: FlowSwitch; default: boolean | Partial<Record<AppKind, boolean>>; element: FlowElement } }
+    | {
+        type: 'switch';
+        flow?: { switch: FlowSwitch; default: boolean | Partial<Record<AppKind, boolean>>; element: FlowElement };
+      }
   );
 
 /*
@@ -206,20 +222,71 @@ export const SETTINGS = {
     },
   },
   'id-token': { path: 'idToken', group: 'ID Token', type: 'switch' },
-  'id-token-validity': { path: 'idToken.validityMinutes', group: 'ID Token', type: 'integer', min: 1, max: 720 },
-  'id-token-audience': { path: 'idToken.audiences', group: 'ID Token', type: 'strings' },
-  'id-token-standard-claims': { path: 'idToken.includeStandardClaims', group: 'ID Token', type: 'switch' },
-  'id-token-custom-attributes': { path: 'idToken.includeCustomAttributes', group: 'ID Token', type: 'switch' },
-  'id-token-custom-permissions': { path: 'idToken.includeCustomPermissions', group: 'ID Token', type: 'switch' },
+  'id-token-validity': {
+    path: 'idToken.validityMinutes',
+    group: 'ID Token',
+    type: 'integer',
+    min: 1,
+    max: 720,
+    // Salesforce's default validity is 2 minutes.
+    element: { ConnectedApp: 'idTokenValidity', ExternalClientApplication: 'idTokenValidityInMinutes', absent: 2 },
+  },
+  'id-token-audience': {
+    path: 'idToken.audiences',
+    group: 'ID Token',
+    type: 'strings',
+    // One per line, as Setup's text area holds them (commas are read too).
+    element: { ConnectedApp: 'idTokenAudience', ExternalClientApplication: 'idTokenAudience', omitEmpty: true },
+  },
+  'id-token-standard-claims': {
+    path: 'idToken.includeStandardClaims',
+    group: 'ID Token',
+    type: 'switch',
+    element: { ConnectedApp: 'idTokenIncludeStandardClaims', ExternalClientApplication: 'idTokenIncludeStandardClaims' },
+  },
+  'id-token-custom-attributes': {
+    path: 'idToken.includeCustomAttributes',
+    group: 'ID Token',
+    type: 'switch',
+    element: { ConnectedApp: 'idTokenIncludeAttributes', ExternalClientApplication: 'idTokenIncludeAttributes' },
+  },
+  'id-token-custom-permissions': {
+    path: 'idToken.includeCustomPermissions',
+    group: 'ID Token',
+    type: 'switch',
+    element: { ConnectedApp: 'idTokenIncludeCustomPerms', ExternalClientApplication: 'idTokenIncludeCustomPermissions' },
+  },
   'asset-token': { path: 'assetToken', group: 'Asset Token', type: 'switch' },
-  'asset-token-validity': { path: 'assetToken.validityMinutes', group: 'Asset Token', type: 'integer', min: 1 },
-  'asset-token-signing-certificate': { path: 'assetToken.signingCertificate', group: 'Asset Token', type: 'string' },
-  'asset-token-audience': { path: 'assetToken.audiences', group: 'Asset Token', type: 'strings' },
-  'asset-token-custom-attributes': { path: 'assetToken.includeCustomAttributes', group: 'Asset Token', type: 'switch' },
+  'asset-token-validity': {
+    path: 'assetToken.validityMinutes',
+    group: 'Asset Token',
+    type: 'integer',
+    min: 1,
+    element: { ConnectedApp: 'assetValidityPeriod', ExternalClientApplication: 'assetTokenValidity', absent: 0 },
+  },
+  'asset-token-signing-certificate': {
+    path: 'assetToken.signingCertificate',
+    group: 'Asset Token',
+    type: 'string',
+    element: { ConnectedApp: 'assetSigningCertId', ExternalClientApplication: 'assetTokenSigningCertificate' },
+  },
+  'asset-token-audience': {
+    path: 'assetToken.audiences',
+    group: 'Asset Token',
+    type: 'strings',
+    element: { ConnectedApp: 'assetAudiences', ExternalClientApplication: 'assetTokenAudiences' },
+  },
+  'asset-token-custom-attributes': {
+    path: 'assetToken.includeCustomAttributes',
+    group: 'Asset Token',
+    type: 'switch',
+    element: { ConnectedApp: 'assetIncludeAttributes', ExternalClientApplication: 'areAttributesIncludedInAssetToken' },
+  },
   'asset-token-custom-permissions': {
     path: 'assetToken.includeCustomPermissions',
     group: 'Asset Token',
     type: 'switch',
+    element: { ConnectedApp: 'assetIncludeCustomPerms', ExternalClientApplication: 'areCustomPermsIncludedInAssetToken' },
   },
 } as const satisfies Record<string, SettingRow>;
 
@@ -271,4 +338,15 @@ export function unsupportedSettings(kind: AppKind, definition: OAuthAppDefinitio
   return SETTING_FLAGS.map((flag) => SETTINGS[flag] as SettingRow)
     .filter((row) => !supports(row, kind) && isSet(row.path))
     .map((row) => row.path);
+}
+
+export type TokenSection = 'idToken' | 'assetToken';
+
+/** The fields of a token section with their elements: `validityMinutes` -> idTokenValidity / ...InMinutes. */
+export function tokenFieldRows(section: TokenSection): Array<{ field: string; row: SettingRow; element: TokenElement }> {
+  return SETTING_FLAGS.flatMap((flag) => {
+    const row: SettingRow = SETTINGS[flag];
+    const [head, field] = row.path.split('.');
+    return head === section && field && row.element ? [{ field, row, element: row.element }] : [];
+  });
 }
