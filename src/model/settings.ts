@@ -73,6 +73,23 @@ export type SettingRow = RowBase &
       }
   );
 
+/** A flow switch's row: its flag is on/off, in the OAuth Flows group, under `flows` in the definition file. */
+function flowRow<const S extends FlowSwitch>(
+  name: S,
+  element: FlowElement,
+  defaultValue: boolean | Partial<Record<AppKind, boolean>> = false
+): { path: `flows.${S}`; group: 'OAuth Flows'; type: 'switch'; flow: { switch: S; default: typeof defaultValue; element: FlowElement } } {
+  return { path: `flows.${name}`, group: 'OAuth Flows', type: 'switch', flow: { switch: name, default: defaultValue, element } };
+}
+
+/** An on/off field of a token section, in that section's help group. */
+function tokenSwitchRow<const P extends `${'idToken' | 'assetToken'}.${string}`>(
+  path: P,
+  element: TokenElement
+): { path: P; group: 'ID Token' | 'Asset Token'; type: 'switch'; element: TokenElement } {
+  return { path, group: path.startsWith('idToken.') ? 'ID Token' : 'Asset Token', type: 'switch', element };
+}
+
 /*
  * The rows, keyed by flag name. Flow switch elements: v63 WSDL, ConnectedAppOauthConfig and
  * ExtlClntAppGlobalOauthSettings (docs/salesforce-facts.md#f-flow-elements).
@@ -107,120 +124,19 @@ export const SETTINGS = {
   },
   'client-credentials': { path: 'flows.clientCredentials', group: 'OAuth Flows', type: 'switch' },
   'client-credentials-user': { path: 'flows.clientCredentialsUser', group: 'OAuth Flows', type: 'string' },
-  'code-credential': {
-    path: 'flows.codeCredential',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'codeCredential',
-      default: false,
-      element: { ConnectedApp: 'isCodeCredentialEnabled', ExternalClientApplication: 'isCodeCredFlowEnabled' },
-    },
-  },
-  'code-credential-post-only': {
-    path: 'flows.codeCredentialPostOnly',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'codeCredentialPostOnly',
-      default: false,
-      element: { ConnectedApp: 'isCodeCredentialPostOnly', ExternalClientApplication: 'isCodeCredPostOnly' },
-    },
-  },
-  'require-secret-for-web-server': {
-    path: 'flows.requireSecretForWebServer',
-    group: 'OAuth Flows',
-    type: 'switch',
-    // Off: `sf org login web --client-id` works with an empty secret (it prompts, Enter skips).
-    flow: {
-      switch: 'requireSecretForWebServer',
-      default: false,
-      element: { ConnectedApp: 'isConsumerSecretOptional', ExternalClientApplication: 'isConsumerSecretOptional', inverted: true },
-    },
-  },
-  'require-secret-for-refresh-token': {
-    path: 'flows.requireSecretForRefreshToken',
-    group: 'OAuth Flows',
-    type: 'switch',
-    // Off: sf refreshes the access token without a secret when the login had none.
-    flow: {
-      switch: 'requireSecretForRefreshToken',
-      default: false,
-      element: {
-        ConnectedApp: 'isSecretRequiredForRefreshToken',
-        ExternalClientApplication: 'isSecretRequiredForRefreshToken',
-        absent: true,
-      },
-    },
-  },
-  'require-secret-for-token-exchange': {
-    path: 'flows.requireSecretForTokenExchange',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'requireSecretForTokenExchange',
-      default: false,
-      element: {
-        ConnectedApp: 'isSecretRequiredForTokenExchange',
-        ExternalClientApplication: 'isSecretRequiredForTokenExchange',
-      },
-    },
-  },
-  'pkce-required': {
-    path: 'flows.pkceRequired',
-    group: 'OAuth Flows',
-    type: 'switch',
-    // sf org login web always sends PKCE; External Client Apps default to requiring it, connected apps not.
-    flow: {
-      switch: 'pkceRequired',
-      default: { ConnectedApp: false, ExternalClientApplication: true },
-      element: {
-        ConnectedApp: 'isPkceRequired',
-        ExternalClientApplication: 'isPkceRequired',
-        absent: { ExternalClientApplication: true },
-      },
-    },
-  },
-  'refresh-token-rotation': {
-    path: 'flows.refreshTokenRotation',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'refreshTokenRotation',
-      default: false,
-      element: { ConnectedApp: 'isRefreshTokenRotationEnabled', ExternalClientApplication: 'isRefreshTokenRotationEnabled' },
-    },
-  },
-  'token-exchange': {
-    path: 'flows.tokenExchange',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'tokenExchange',
-      default: false,
-      element: { ConnectedApp: 'isTokenExchangeEnabled', ExternalClientApplication: 'isTokenExchangeEnabled' },
-    },
-  },
-  'introspect-all-tokens': {
-    path: 'flows.introspectAllTokens',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'introspectAllTokens',
-      default: false,
-      element: { ConnectedApp: 'isIntrospectAllTokens', ExternalClientApplication: 'isIntrospectAllTokens' },
-    },
-  },
-  'named-user-jwt': {
-    path: 'flows.namedUserJwt',
-    group: 'OAuth Flows',
-    type: 'switch',
-    flow: {
-      switch: 'namedUserJwt',
-      default: false,
-      element: { ConnectedApp: 'isNamedUserJwtEnabled', ExternalClientApplication: 'isNamedUserJwtEnabled' },
-    },
-  },
+  'code-credential': flowRow('codeCredential', { ConnectedApp: 'isCodeCredentialEnabled', ExternalClientApplication: 'isCodeCredFlowEnabled' }),
+  'code-credential-post-only': flowRow('codeCredentialPostOnly', { ConnectedApp: 'isCodeCredentialPostOnly', ExternalClientApplication: 'isCodeCredPostOnly' }),
+  // Off: `sf org login web --client-id` works with an empty secret (it prompts, Enter skips).
+  'require-secret-for-web-server': flowRow('requireSecretForWebServer', { ConnectedApp: 'isConsumerSecretOptional', ExternalClientApplication: 'isConsumerSecretOptional', inverted: true }),
+  // Off: sf refreshes the access token without a secret when the login had none.
+  'require-secret-for-refresh-token': flowRow('requireSecretForRefreshToken', { ConnectedApp: 'isSecretRequiredForRefreshToken', ExternalClientApplication: 'isSecretRequiredForRefreshToken', absent: true }),
+  'require-secret-for-token-exchange': flowRow('requireSecretForTokenExchange', { ConnectedApp: 'isSecretRequiredForTokenExchange', ExternalClientApplication: 'isSecretRequiredForTokenExchange' }),
+  // sf org login web always sends PKCE; External Client Apps default to requiring it, connected apps not.
+  'pkce-required': flowRow('pkceRequired', { ConnectedApp: 'isPkceRequired', ExternalClientApplication: 'isPkceRequired', absent: { ExternalClientApplication: true } }, { ConnectedApp: false, ExternalClientApplication: true }),
+  'refresh-token-rotation': flowRow('refreshTokenRotation', { ConnectedApp: 'isRefreshTokenRotationEnabled', ExternalClientApplication: 'isRefreshTokenRotationEnabled' }),
+  'token-exchange': flowRow('tokenExchange', { ConnectedApp: 'isTokenExchangeEnabled', ExternalClientApplication: 'isTokenExchangeEnabled' }),
+  'introspect-all-tokens': flowRow('introspectAllTokens', { ConnectedApp: 'isIntrospectAllTokens', ExternalClientApplication: 'isIntrospectAllTokens' }),
+  'named-user-jwt': flowRow('namedUserJwt', { ConnectedApp: 'isNamedUserJwtEnabled', ExternalClientApplication: 'isNamedUserJwtEnabled' }),
   'id-token': { path: 'idToken', group: 'ID Token', type: 'switch' },
   'id-token-validity': {
     path: 'idToken.validityMinutes',
@@ -238,24 +154,9 @@ export const SETTINGS = {
     // One per line, as Setup's text area holds them (commas are read too).
     element: { ConnectedApp: 'idTokenAudience', ExternalClientApplication: 'idTokenAudience', omitEmpty: true },
   },
-  'id-token-standard-claims': {
-    path: 'idToken.includeStandardClaims',
-    group: 'ID Token',
-    type: 'switch',
-    element: { ConnectedApp: 'idTokenIncludeStandardClaims', ExternalClientApplication: 'idTokenIncludeStandardClaims' },
-  },
-  'id-token-custom-attributes': {
-    path: 'idToken.includeCustomAttributes',
-    group: 'ID Token',
-    type: 'switch',
-    element: { ConnectedApp: 'idTokenIncludeAttributes', ExternalClientApplication: 'idTokenIncludeAttributes' },
-  },
-  'id-token-custom-permissions': {
-    path: 'idToken.includeCustomPermissions',
-    group: 'ID Token',
-    type: 'switch',
-    element: { ConnectedApp: 'idTokenIncludeCustomPerms', ExternalClientApplication: 'idTokenIncludeCustomPermissions' },
-  },
+  'id-token-standard-claims': tokenSwitchRow('idToken.includeStandardClaims', { ConnectedApp: 'idTokenIncludeStandardClaims', ExternalClientApplication: 'idTokenIncludeStandardClaims' }),
+  'id-token-custom-attributes': tokenSwitchRow('idToken.includeCustomAttributes', { ConnectedApp: 'idTokenIncludeAttributes', ExternalClientApplication: 'idTokenIncludeAttributes' }),
+  'id-token-custom-permissions': tokenSwitchRow('idToken.includeCustomPermissions', { ConnectedApp: 'idTokenIncludeCustomPerms', ExternalClientApplication: 'idTokenIncludeCustomPermissions' }),
   'asset-token': { path: 'assetToken', group: 'Asset Token', type: 'switch' },
   'asset-token-validity': {
     path: 'assetToken.validityMinutes',
@@ -276,18 +177,8 @@ export const SETTINGS = {
     type: 'strings',
     element: { ConnectedApp: 'assetAudiences', ExternalClientApplication: 'assetTokenAudiences' },
   },
-  'asset-token-custom-attributes': {
-    path: 'assetToken.includeCustomAttributes',
-    group: 'Asset Token',
-    type: 'switch',
-    element: { ConnectedApp: 'assetIncludeAttributes', ExternalClientApplication: 'areAttributesIncludedInAssetToken' },
-  },
-  'asset-token-custom-permissions': {
-    path: 'assetToken.includeCustomPermissions',
-    group: 'Asset Token',
-    type: 'switch',
-    element: { ConnectedApp: 'assetIncludeCustomPerms', ExternalClientApplication: 'areCustomPermsIncludedInAssetToken' },
-  },
+  'asset-token-custom-attributes': tokenSwitchRow('assetToken.includeCustomAttributes', { ConnectedApp: 'assetIncludeAttributes', ExternalClientApplication: 'areAttributesIncludedInAssetToken' }),
+  'asset-token-custom-permissions': tokenSwitchRow('assetToken.includeCustomPermissions', { ConnectedApp: 'assetIncludeCustomPerms', ExternalClientApplication: 'areCustomPermsIncludedInAssetToken' }),
 } as const satisfies Record<string, SettingRow>;
 
 export type SettingFlag = keyof typeof SETTINGS;
