@@ -6,12 +6,12 @@
 import { Messages } from '@salesforce/core';
 import { compact, type Loose } from '../util/records.js';
 import { toCertificatePem } from '../util/pem.js';
-import type { AssetTokenSettings, IdTokenSettings, PermittedUsers } from './appModel.js';
+import type { PermittedUsers } from './appModel.js';
 import { describeRefreshTokenPolicy, parseRefreshTokenPolicy, validateAppName, validateCallbackUrl } from './valueRules.js';
 import type { AppSettings } from './appSettings.js';
 import { checkSchema, definitionSchema } from './definitionSchema.js';
 import { parseScopes } from './scopes.js';
-import { FLOW_KEYS } from './settings.js';
+import { FLOW_KEYS, SETTING_FLAGS, SETTINGS } from './settings.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.definition-file');
@@ -82,28 +82,21 @@ function toSettings(doc: Loose): AppSettings {
   const certificate = doc.certificate as string | undefined;
   // display's output describes the whole app: one without a certificate is a web-only app, and stays one.
   const noCertificate = (doc.noCertificate as boolean | undefined) ?? (doc.kind !== undefined && !certificate ? true : undefined);
+  // The table's settings as the document names them: top-level ones as they are, flows flattened, token sections whole.
+  const fromTable = Object.fromEntries(
+    SETTING_FLAGS.map((flag) => SETTINGS[flag].path)
+      .filter((path) => !path.includes('.'))
+      .map((path) => [path, doc[path]])
+  );
   const settings: AppSettings = compact({
+    ...fromTable,
+    ...Object.fromEntries(FLOW_KEYS.filter((key) => flows[key] !== undefined).map((key) => [key, flows[key]])),
     name: doc.name as string | undefined,
-    label: doc.label as string | undefined,
-    description: doc.description as string | undefined,
-    contactEmail: doc.contactEmail as string | undefined,
-    contactPhone: doc.contactPhone as string | undefined,
-    callbackUrls: doc.callbackUrls as string[] | undefined,
-    callbackUrlMyDomain: doc.callbackUrlMyDomain as boolean | undefined,
-    scopes: doc.scopes as string[] | undefined,
     certificatePem: certificate ? toCertificatePem(certificate) : undefined,
     noCertificate,
     permittedUsers: doc.permittedUsers === undefined ? undefined : PERMITTED_USERS[doc.permittedUsers as string],
-    profiles: doc.profiles as string[] | undefined,
-    permissionSets: doc.permissionSets as string[] | undefined,
     refreshTokenPolicy: tagged('refreshTokenPolicy', () => refreshTokenPolicyText(doc.refreshTokenPolicy)),
-    sessionTimeoutMinutes: doc.sessionTimeoutMinutes as number | undefined,
-    ipRelaxation: doc.ipRelaxation as string | undefined,
-    ...Object.fromEntries(FLOW_KEYS.filter((key) => flows[key] !== undefined).map((key) => [key, flows[key]])),
-    idToken: doc.idToken as Partial<IdTokenSettings> | undefined,
-    assetToken: doc.assetToken as Partial<AssetTokenSettings> | undefined,
-    singleLogoutUrl: doc.singleLogoutUrl as string | undefined,
-  });
+  }) as AppSettings;
   // Values the schema cannot judge, checked here so the error names the file and the setting.
   const check = (path: string, run: () => unknown): void => void tagged(path, run);
   if (settings.name !== undefined) check('name', () => validateAppName(settings.name!));
