@@ -7,7 +7,7 @@
 import { Messages } from '@salesforce/core';
 import { compact } from '../util/records.js';
 import { KIND_RULES } from './kindRules.js';
-import { FLOW_SWITCHES, flowDefault, unsupportedSettings } from './settings.js';
+import { FLOW_SWITCHES, flowDefault, unsupportedSettings, type FlowSwitch } from './settings.js';
 import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './callbackUrls.js';
 import { parseScopes } from './scopes.js';
 import {
@@ -58,24 +58,14 @@ export type AppDefinitionInput = {
   sessionTimeoutMinutes?: number;
   /** enforce, bypass, bypass-2fa, relax-refresh, or the metadata values (ENFORCE, BYPASS_2FACTOR, ...). */
   ipRelaxation?: string;
-  deviceFlow?: boolean;
+  /** The client credentials flow: on with a run-as user, off (false) even when a lower layer named one. */
   clientCredentials?: boolean;
   clientCredentialsUser?: string;
-  codeCredential?: boolean;
-  codeCredentialPostOnly?: boolean;
-  requireSecretForWebServer?: boolean;
-  requireSecretForRefreshToken?: boolean;
-  requireSecretForTokenExchange?: boolean;
-  pkceRequired?: boolean;
-  refreshTokenRotation?: boolean;
-  tokenExchange?: boolean;
-  introspectAllTokens?: boolean;
-  namedUserJwt?: boolean;
   idToken?: Partial<IdTokenSettings>;
   /** signingCertificate is required (error.InvalidAssetToken without it). */
   assetToken?: Partial<AssetTokenSettings>;
   singleLogoutUrl?: string;
-};
+} & { [flow in FlowSwitch]?: boolean };
 
 export type AppDefinitionContext = {
   kind?: AppKind;
