@@ -5,6 +5,7 @@
  * chain at once.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { sleep as kitSleep } from '@salesforce/kit';
 import { AuthInfo, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
 
 export type LoginFailureKind = 'transient' | 'permanent';
@@ -87,7 +88,7 @@ export class LoginChainError extends SfError {
   }
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = async (ms: number): Promise<void> => kitSleep(ms);
 
 /** Retries `attempt` while it fails with a transient error, with exponential backoff, until waitMs has passed. */
 export async function withPropagationRetry<T>(

@@ -8,6 +8,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import JSZip from 'jszip';
+import { sleep } from '@salesforce/kit';
 import type { MetadataComponent } from '../model/appModel.js';
 import { toSourceXml } from '../metadata/xml.js';
 import { metadataTypeInfo } from '../metadata/registry.js';
@@ -129,7 +130,6 @@ type DeployStatus = {
   details?: { componentFailures?: DeployMessage | DeployMessage[] };
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Deploys the components as one zip and waits for the result. Polls quickly at first (an org finishes a small

@@ -8,6 +8,7 @@
 import { access, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
+import { sleep } from '@salesforce/kit';
 import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
 import { appKindInfo } from '../metadata/appKinds.js';
@@ -240,7 +241,7 @@ async function loginWithNewKey(
       }
       context.onWait?.(messages.getMessage('info.waitingForCertificate', [Math.round(delay / 1000)]));
       // eslint-disable-next-line no-await-in-loop
-      await new Promise((done) => setTimeout(done, delay));
+      await sleep(delay);
       delay = Math.min(30_000, Math.round(delay * 1.6));
     }
   }
