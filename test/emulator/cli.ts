@@ -1,6 +1,6 @@
 /*
  * `npm run emulator -- --port <n> [--latency <ms>] [--live-delay <ms>] [--state-file <path>] [--data-dir <dir>]
- * [--allow-connected-app-creation]`: runs the org emulator in the foreground. Prints one JSON line when ready
+ * [--allow-connected-app-creation] [--sandbox]`: runs the org emulator in the foreground. Prints one JSON line when ready
  * (what `sf org login jwt` needs), logs nothing else to stdout, and saves the state file on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -22,13 +22,15 @@ async function main(): Promise<void> {
       'state-file': { type: 'string' },
       'data-dir': { type: 'string' },
       'allow-connected-app-creation': { type: 'boolean' },
+      sandbox: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run emulator -- --port <n> [--latency <ms>] [--live-delay <ms>] [--state-file <path>] [--data-dir <dir>] [--allow-connected-app-creation]\n'
+      'Usage: npm run emulator -- --port <n> [--latency <ms>] [--live-delay <ms>] [--state-file <path>] [--data-dir <dir>] [--allow-connected-app-creation] [--sandbox]\n' +
+        '  --sandbox  the org is a sandbox: JWT audience https://test.salesforce.com (or the instance URL), IsSandbox true\n'
     );
     return;
   }
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     stateFile: values['state-file'],
     dataDir: values['data-dir'],
     allowConnectedAppCreation: values['allow-connected-app-creation'],
+    sandbox: values.sandbox,
   });
   const { instanceUrl, username, clientId, jwtKeyFile, orgId } = emulator;
   process.stdout.write(`${JSON.stringify({ instanceUrl, username, clientId, jwtKeyFile, orgId })}\n`);

@@ -1,5 +1,5 @@
 /*
- * Who may touch an External Client App's global OAuth settings (metadata-semantics §2.3, §2.8, §2.9): the org setting
+ * Who may touch an External Client App's global OAuth settings (docs/salesforce-facts.md#f-eca-metadata-secret-access): the org setting
  * "Allow Access to OAuth Consumer Secrets via Metadata API" and the user permission "View External Client Apps Consumer
  * Secrets in Metadata". Without either, readMetadata faults with sf:INSUFFICIENT_ACCESS, retrieve leaves the component
  * out with a message, deploy and CRUD fail it. The REST credentials switch is separate. Checked through jsforce, as

@@ -176,7 +176,8 @@ export function faultResponse(kind: Exclude<FaultKind, 'delay'>, facts: RequestF
       case 'http503':
         return oauthError(503, 'unknown_error', 'retry your request');
       case 'REQUEST_LIMIT_EXCEEDED':
-        // UNCONFIRMED: the token endpoint's wording for a rate limit; the REST code is the closest known fact.
+        // The token endpoint's wording for a rate limit is UNCONFIRMED (docs/salesforce-facts.md#f-emu-wordings); the REST code is the
+        // closest known fact.
         return oauthError(400, 'rate_limit_exceeded', LIMIT);
       case 'INVALID_SESSION_ID':
         return oauthError(401, 'invalid_token', 'Session expired or invalid');

@@ -16,10 +16,14 @@ import { handleRest } from './rest.js';
 export type UserPermissionSettings = Record<string, Partial<Record<UserPermission, boolean | null>>>;
 
 /** Settings changeable at run time through POST /_emulator/settings. */
-export type RuntimeSettings = Partial<OrgSettings> & {
+export type RuntimeSettings = Omit<Partial<OrgSettings>, 'connectedAppBlockMessage'> & {
   liveDelayMs?: number;
   latencyMs?: number;
   webLoginUsername?: string | null;
+  /** The org is a sandbox: Organization.IsSandbox, and the JWT audiences a sandbox accepts (docs/salesforce-facts.md#f-jwt-audience). */
+  isSandbox?: boolean;
+  /** Wording of the connected app creation refusal; null goes back to the default (docs/salesforce-facts.md#f-ca-creation-block). */
+  connectedAppBlockMessage?: string | null;
   /** On GET: the overrides in force (users without any are left out). */
   userPermissions?: UserPermissionSettings;
 };
@@ -107,6 +111,8 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
 
   const currentSettings = (): RuntimeSettings => ({
     ...state.settings,
+    connectedAppBlockMessage: state.settings.connectedAppBlockMessage ?? null,
+    isSandbox: state.org.isSandbox,
     liveDelayMs: store.settings.liveDelayMs,
     latencyMs: faults.latencyMs,
     webLoginUsername: state.webLoginUsername ?? null,
@@ -123,8 +129,12 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
       }
     }
     const flags = ['allowConnectedAppCreation', 'ecaSecretRestAccess', 'ecaMetadataSecretAccess', 'isDevHub'] as const;
-    for (const key of flags) {
+    for (const key of [...flags, 'isSandbox'] as const) {
       if (input[key] !== undefined && typeof input[key] !== 'boolean') throw new Error(`${key} must be true or false`);
+    }
+    const blockMessage = input.connectedAppBlockMessage;
+    if (blockMessage !== undefined && blockMessage !== null && (typeof blockMessage !== 'string' || blockMessage.trim() === '')) {
+      throw new Error('connectedAppBlockMessage must be a non-empty string, or null for the default');
     }
     if (input.webLoginUsername && !state.userExists(input.webLoginUsername)) {
       throw new Error(`no user ${input.webLoginUsername}`);
@@ -135,7 +145,9 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
     for (const [username, perms] of permissions) state.setUserPermissions(username, perms);
     const patch: Partial<OrgSettings> = {};
     for (const key of flags) if (input[key] !== undefined) patch[key] = input[key];
+    if (blockMessage !== undefined) patch.connectedAppBlockMessage = blockMessage ?? undefined;
     state.updateSettings(patch);
+    if (input.isSandbox !== undefined) state.setSandbox(input.isSandbox);
     if (input.liveDelayMs !== undefined) store.settings.liveDelayMs = input.liveDelayMs;
     if (input.latencyMs !== undefined) faults.latencyMs = input.latencyMs;
     // eslint-disable-next-line no-param-reassign -- the org state is shared and mutable by design
@@ -198,7 +210,7 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
     const started = Date.now();
     const rawUrl = raw.url ?? '/';
     const q = rawUrl.indexOf('?');
-    // jsforce sends //services/... when the stored instance URL ends with a slash (reference §2).
+    // jsforce sends //services/... when the stored instance URL ends with a slash (docs/salesforce-facts.md#f-cli-instance-url).
     const path = (q >= 0 ? rawUrl.slice(0, q) : rawUrl).replace(/\/{2,}/g, '/');
     const req: EmulatorRequest = {
       method: raw.method ?? 'GET',

@@ -57,9 +57,11 @@ describe('metadataSchema', () => {
       expect(result.problems).to.deep.equal([`Element {${NS}}callbackUrl invalid at this location in type ExtlClntAppOauthSettings`]);
     });
 
-    it('rejects elements out of sequence order', () => {
-      const result = validateXmlDocument(doc('ConnectedApp', '<label>X</label><contactEmail>a@b.c</contactEmail>'));
+    it('rejects elements out of sequence order (as a retrieve writes files), unless read the way a zip deploy reads them', () => {
+      const misordered = doc('ConnectedApp', '<label>X</label><contactEmail>a@b.c</contactEmail>');
+      const result = validateXmlDocument(misordered);
       expect(result.problems).to.deep.equal([`Element {${NS}}contactEmail invalid at this location in type ConnectedApp`]);
+      expect(validateXmlDocument(misordered, { source: 'deploy' }).problems).to.deep.equal([]);
     });
 
     it('rejects out-of-order elements inside nested types', () => {
@@ -130,7 +132,9 @@ describe('metadataSchema', () => {
         "'Weeks' is not a valid value for the field refreshTokenValidityUnit",
       ]);
       const scopes = validateXmlDocument(doc('ExtlClntAppOauthSettings', '<commaSeparatedOauthScopes>Api, web</commaSeparatedOauthScopes><externalClientApplication>My</externalClientApplication>'));
-      expect(scopes.problems).to.deep.equal(["'Api, web' is not a valid value for the field commaSeparatedOauthScopes"]);
+      expect(scopes.problems).to.deep.equal([
+        "'Api, web' is not a valid value for the field commaSeparatedOauthScopes (not a documented scope name: 'web')",
+      ]);
     });
 
     it('requires the metadata namespace and a known root type', () => {
@@ -146,11 +150,35 @@ describe('metadataSchema', () => {
   describe('validateComponent on objects', () => {
     const app = { fullName: 'X', label: 'X', contactEmail: 'a@b.c', oauthConfig: { scopes: ['Api'], callbackUrl: 'u', isAdminApproved: true } };
 
-    it('ignores key order for CRUD but enforces it for deploy', () => {
-      expect(validateComponent('ConnectedApp', app, { source: 'crud' })).to.deep.equal([]);
-      expect(validateComponent('ConnectedApp', app, { source: 'deploy' }).map((p) => p.message)).to.include(
-        `Element {${NS}}contactEmail invalid at this location in type ConnectedApp`
+    it('checks key order for CRUD calls (bound to the WSDL sequence) and ignores it for a zip deploy and stored content', () => {
+      expect(validateComponent('ConnectedApp', app, { source: 'crud' }).map((p) => p.message)).to.deep.equal([
+        `Element {${NS}}contactEmail invalid at this location in type ConnectedApp`,
+        `Element {${NS}}callbackUrl invalid at this location in type ConnectedAppOauthConfig`,
+        `Element {${NS}}isAdminApproved invalid at this location in type ConnectedAppOauthConfig`,
+      ]);
+      expect(validateComponent('ConnectedApp', app, { source: 'deploy' })).to.deep.equal([]);
+      expect(validateComponent('ConnectedApp', app, { source: 'store' })).to.deep.equal([]);
+      const inOrder = normalizeOrder('ConnectedApp', app);
+      expect(validateComponent('ConnectedApp', inOrder, { source: 'crud' })).to.deep.equal([]);
+    });
+
+    it('accepts the element order of a Salesforce sample project in a zip deploy (certificate after consumerKey, scopes before isAdminApproved)', () => {
+      // trailheadapps/ready-to-fly force-app/main/default/applications/slackApp2.connectedApp-meta.xml, shortened.
+      const sample = doc(
+        'ConnectedApp',
+        '<contactEmail>a@b.c</contactEmail><description>d</description><label>L</label><logoUrl>https://x/l.png</logoUrl>' +
+          '<oauthConfig><callbackUrl>https://x.example.com/oauthcallback</callbackUrl><consumerKey>NjA2MTg5ODM=</consumerKey>' +
+          '<certificate>c</certificate><consumerSecret>13323244227443687000</consumerSecret><scopes>Basic</scopes><scopes>Full</scopes>' +
+          '<scopes>RefreshToken</scopes><isAdminApproved>true</isAdminApproved><isConsumerSecretOptional>false</isConsumerSecretOptional>' +
+          '<isIntrospectAllTokens>false</isIntrospectAllTokens></oauthConfig><permissionSetName>P</permissionSetName>'
       );
+      expect(validateXmlDocument(sample, { source: 'deploy' }).problems).to.deep.equal([]);
+      expect(validateXmlDocument(sample).problems).to.deep.equal([
+        `Element {${NS}}certificate invalid at this location in type ConnectedAppOauthConfig`,
+        `Element {${NS}}isAdminApproved invalid at this location in type ConnectedAppOauthConfig`,
+        `Element {${NS}}isConsumerSecretOptional invalid at this location in type ConnectedAppOauthConfig`,
+        `Element {${NS}}isIntrospectAllTokens invalid at this location in type ConnectedAppOauthConfig`,
+      ]);
     });
 
     it('still checks types, enums, unknown and required fields for CRUD', () => {
@@ -169,7 +197,7 @@ describe('metadataSchema', () => {
     });
 
     it('converts leaf strings to typed values', () => {
-      const { content } = parseComponentObject('ExtlClntAppOauthConfigurablePolicies', { externalClientApplication: 'A', refreshTokenValidityPeriod: '365', isNamedUserJwtEnabled: 'false' }, { source: 'crud' });
+      const { content } = parseComponentObject('ExtlClntAppOauthConfigurablePolicies', { externalClientApplication: 'A', isNamedUserJwtEnabled: 'false', refreshTokenValidityPeriod: '365' }, { source: 'crud' });
       expect(content).to.deep.equal({ externalClientApplication: 'A', isNamedUserJwtEnabled: false, refreshTokenValidityPeriod: 365 });
     });
 

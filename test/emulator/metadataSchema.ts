@@ -1,7 +1,13 @@
 /*
  * The Metadata API (v63 WSDL) definition of the types the plugin writes, as a compact table, and a validator that
- * answers the way Salesforce does. Salesforce parses deployed files against the xsd:sequence, so element order
- * matters there; createMetadata & co. arrive from jsforce in JS key order, so order is not checked for them.
+ * answers the way Salesforce does.
+ *
+ * Element order depends on the entry point (docs/salesforce-facts.md#f-md-element-order):
+ * - the CRUD calls (createMetadata, updateMetadata, upsertMetadata) are SOAP messages bound to the WSDL, whose types
+ *   are xsd:sequences: an element out of sequence order is refused;
+ * - a zip deploy accepts a type's elements in any order (a Salesforce sample project deploys a connected app with
+ *   certificate after consumerKey and scopes before isAdminApproved);
+ * - a file "as a retrieve writes it" (validateXmlDocument) is in sequence order.
  */
 import { child, localName, METADATA_NS, namespaceOf, parseXml, type XmlElement } from './xml.js';
 
@@ -43,6 +49,7 @@ const TYPES: Record<string, { metadata?: boolean; fields: string }> = {
       'isSecretRequiredForTokenExchange:boolean isTokenExchangeEnabled:boolean oauthClientCredentialUser ' +
       'scopes[]:ConnectedAppOauthAccessScope singleLogoutUrl',
   },
+  // ipRelaxation and refreshTokenPolicy required as the WSDL says (docs/salesforce-facts.md#f-ca-oauth-policy-required).
   ConnectedAppOauthPolicy: {
     fields: 'ipRelaxation* isTokenExchangeFlowEnabled:boolean refreshTokenPolicy* singleLogoutUrl',
   },
@@ -133,8 +140,27 @@ export const ENUMS: Record<string, string[]> = {
   SessionSecurityLevel: ['LOW', 'STANDARD', 'HIGH_ASSURANCE'],
 };
 
-/** ECA scope names: the CA enum plus the names the ExtlClntAppOauthSettings doc and server errors add. */
-export const ECA_SCOPES = [...CA_SCOPES, 'SFApiPlatform', 'MCP', 'SCRT', 'DataCloudUserClaims'];
+/**
+ * Scope names ExtlClntAppOauthSettings.commaSeparatedOauthScopes takes: exactly the list the Metadata API guide
+ * documents for that field, which is the spelling a retrieve returns (docs/salesforce-facts.md#f-eca-scopes). It
+ * differs from the connected app enum: SFApiPlatform where the enum says SFAP, MCP and SCRT added, no CDP. Names seen
+ * only in a third party's quote of a server error (CDP, DataCloudUserClaims) and the enum's SFAP are refused: a
+ * spelling we are unsure of is refused rather than silently accepted.
+ */
+export const ECA_SCOPES = [
+  'Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OpenID', 'Profile', 'Email',
+  'Address', 'Phone', 'OfflineAccess', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content',
+  'CDPIngest', 'CDPProfile', 'CDPQuery', 'Chatbot', 'CDPSegment', 'CDPIdentityResolution', 'CDPCalculatedInsight',
+  'SFApiPlatform', 'Interaction', 'EinsteinGPT', 'PwdlessLogin', 'ForgotPassword', 'UserRegistration', 'MCP', 'SCRT',
+];
+
+/** The names in a commaSeparatedOauthScopes value that are not documented ECA scope names (empty entries included). */
+export function undocumentedEcaScopes(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => !ECA_SCOPES.includes(s));
+}
 
 function parseFields(spec: string): FieldDef[] {
   return spec
@@ -165,8 +191,8 @@ export const COMPLEX_TYPES: Record<string, ComplexTypeDef> = Object.fromEntries(
 /** Registry facts (SDR metadataRegistry.json) plus the key prefix the emulator uses for each type's Ids. */
 export type RegistryEntry = { xmlName: string; directoryName: string; suffix: string; idPrefix: string };
 
-// Key prefixes: 0H4 (ConnectedApp) and 0xI (ExternalClientApplication) as the brief says; the satellites' prefixes
-// are UNCONFIRMED, chosen to look plausible and differ from each other.
+// Key prefixes: 0H4 (ConnectedApp) and 0xI (ExternalClientApplication); the satellites' prefixes are made up to look
+// plausible and differ from each other (docs/salesforce-facts.md#f-emu-ids, UNCONFIRMED).
 export const REGISTRY: RegistryEntry[] = [
   { xmlName: 'ConnectedApp', directoryName: 'connectedApps', suffix: 'connectedApp', idPrefix: '0H4' },
   { xmlName: 'ExternalClientApplication', directoryName: 'externalClientApps', suffix: 'eca', idPrefix: '0xI' },
@@ -212,7 +238,18 @@ export type ProblemKind =
 
 export type ValidationProblem = { message: string; statusCode: string; fields: string[]; kind: ProblemKind };
 
-export type ValidateOptions = { source: 'deploy' | 'crud' };
+/**
+ * Where the content comes from, which decides whether element order is checked (docs/salesforce-facts.md#f-md-element-order):
+ * - 'crud': a createMetadata/updateMetadata/upsertMetadata item, bound to the WSDL's xsd:sequence: order checked;
+ * - 'retrieve': a file as a retrieve writes it (and as the plugin promises to write it): order checked;
+ * - 'deploy': a file in a zip deploy: any order;
+ * - 'store': content already validated at its entry point (saved, seeded): order not checked again.
+ */
+export type ValidateOptions = { source: 'deploy' | 'crud' | 'retrieve' | 'store' };
+
+function checksOrder(options: ValidateOptions): boolean {
+  return options.source === 'crud' || options.source === 'retrieve';
+}
 
 /** One element, independent of where it came from (an XML tree or a JS object). */
 type Entry = { name: string; text?: string; children?: Entry[] };
@@ -307,12 +344,12 @@ function convert(
       continue;
     }
     const seen = entry.name in content;
-    const outOfOrder = options.source === 'deploy' && index < cursor;
+    const outOfOrder = checksOrder(options) && index < cursor;
     if ((seen && !field.many) || outOfOrder) {
       problems.push(parseProblem(invalidAt(entry.name, typeName), fieldPath));
       continue;
     }
-    cursor = index;
+    cursor = Math.max(cursor, index);
     let value: unknown;
     if (field.type === 'any') value = looseValue(entry);
     else if (COMPLEX_TYPES[field.type]) value = convert(field.type, entry.children ?? [], options, problems, fieldPath);
@@ -342,7 +379,8 @@ const REFRESH_TOKEN_POLICY = /^(zero|infinite|specific_(lifetime|inactivity):[1-
 
 /**
  * Fields typed xsd:string whose values are documented: the XML parser accepts anything, the save then fails.
- * The wording is UNCONFIRMED; it follows the enum message so tools can match both the same way.
+ * The wording is UNCONFIRMED (docs/salesforce-facts.md#f-emu-wordings); it follows the enum message so tools can match both the same way.
+ * Values: docs/salesforce-facts.md#f-ca-oauth-config, docs/salesforce-facts.md#f-eca-policy-values, docs/salesforce-facts.md#f-eca-scopes.
  */
 const STRING_VALUE_RULES: Record<string, Record<string, (value: string) => boolean>> = {
   ConnectedAppOauthPolicy: {
@@ -360,11 +398,7 @@ const STRING_VALUE_RULES: Record<string, Record<string, (value: string) => boole
     refreshTokenValidityUnit: (v) => ['Days', 'Hours', 'Months'].includes(v),
   },
   ExtlClntAppOauthSettings: {
-    commaSeparatedOauthScopes: (v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .every((s) => ECA_SCOPES.includes(s)),
+    commaSeparatedOauthScopes: (v) => undocumentedEcaScopes(v).length === 0,
   },
 };
 
@@ -378,8 +412,10 @@ function checkStringValues(
     const value = content[name];
     if (value === undefined || (typeof value === 'string' && value === '' && name !== 'ipRelaxation')) continue;
     if (!test(String(value as string | number))) {
+      const unknownScopes =
+        name === 'commaSeparatedOauthScopes' ? ` (not a documented scope name: ${undocumentedEcaScopes(String(value)).map((s) => `'${s}'`).join(', ')})` : '';
       problems.push({
-        message: `'${String(value as string | number)}' is not a valid value for the field ${name}`,
+        message: `'${String(value as string | number)}' is not a valid value for the field ${name}${unknownScopes}`,
         statusCode: 'FIELD_INTEGRITY_EXCEPTION',
         fields: [path ? `${path}.${name}` : name],
         kind: 'value',
@@ -412,7 +448,7 @@ function parseEntries(type: string, entries: Entry[], options: ValidateOptions):
   return { content, problems };
 }
 
-/** Salesforce-style problems for one component. With source 'deploy' the key order must follow the sequence. */
+/** Salesforce-style problems for one component. With source 'crud' or 'retrieve' the key order must follow the sequence. */
 export function validateComponent(
   type: string,
   content: Record<string, unknown>,
@@ -423,9 +459,13 @@ export function validateComponent(
 
 /**
  * Validate a metadata XML file as the plugin writes it (source or Metadata API format): the root element names the
- * type, it declares the metadata namespace, and element order is enforced.
+ * type, it declares the metadata namespace, and element order is enforced (a retrieve writes sequence order; the
+ * plugin promises the same). `{ source: 'deploy' }` checks it the way a zip deploy reads it instead: any order.
  */
-export function validateXmlDocument(xml: string): { type: string; fullName?: string; problems: string[] } {
+export function validateXmlDocument(
+  xml: string,
+  options: { source: 'retrieve' | 'deploy' } = { source: 'retrieve' }
+): { type: string; fullName?: string; problems: string[] } {
   let root: XmlElement;
   try {
     root = parseXml(xml);
@@ -437,7 +477,7 @@ export function validateXmlDocument(xml: string): { type: string; fullName?: str
   if (namespaceOf(root) !== METADATA_NS) {
     problems.push(`The root element ${type} must be in the namespace ${METADATA_NS}`);
   }
-  const parsed = parseComponentElement(type, root, { source: 'deploy' });
+  const parsed = parseComponentElement(type, root, options);
   problems.push(...parsed.problems.map((p) => p.message));
   const fullName = child(root, 'fullName')?.text.trim();
   return { type, ...(fullName ? { fullName } : {}), problems };

@@ -128,7 +128,7 @@ describe('MetadataStore', () => {
       const lookup = store.lookupApp('myKey12345');
       expect(lookup.state === 'live' && lookup.app.consumerSecret).to.equal('mySecret123');
       expect(messages([{ type: 'ConnectedApp', fullName: 'A', content: connectedApp({}, { consumerKey: 'otherKey123' }) }], 'update')).to.deep.equal([
-        "You can't change the consumer key of an existing connected app.",
+        'You cannot provide a Consumer Key',
       ]);
       expect(messages([{ type: 'ConnectedApp', fullName: 'A', content: connectedApp({}, { consumerSecret: 'otherSecret1' }) }], 'update')).to.deep.equal([
         "You can't change the consumer secret of an existing connected app.",
@@ -272,7 +272,10 @@ describe('MetadataStore', () => {
       const global = store.read('ExtlClntAppGlobalOauthSettings', 'My_Eca_glbl') as Record<string, unknown>;
       expect(global.consumerKey).to.match(/^3MVG9/);
       expect(global).to.not.have.property('consumerSecret');
-      expect(store.read('ExtlClntAppOauthConfigurablePolicies', 'My_Eca_defaultPolicy')).to.deep.include({
+      // Named after the OAuth settings, as Setup-made apps show (<App>Settings -> <App>Settings_defaultPolicy).
+      expect(store.read('ExtlClntAppOauthConfigurablePolicies', 'My_Eca_defaultPolicy')).to.equal(undefined);
+      expect(store.read('ExtlClntAppOauthConfigurablePolicies', 'My_Eca_oauth_defaultPolicy')).to.deep.include({
+        label: 'My_Eca_oauth_defaultPolicy',
         externalClientApplication: 'My_Eca',
         permittedUsersPolicyType: 'AllSelfAuthorized',
         refreshTokenPolicyType: 'SpecificLifetime',
@@ -307,7 +310,8 @@ describe('MetadataStore', () => {
         { type: 'ExtlClntAppConfigurablePolicies', fullName: 'E_app', content: { externalClientApplication: 'E', isEnabled: true, isOauthPluginEnabled: false } },
       ]);
       // The deployed policy replaces the one the org generated.
-      expect(store.read('ExtlClntAppOauthConfigurablePolicies', 'E_defaultPolicy')).to.equal(undefined);
+      expect(store.read('ExtlClntAppOauthConfigurablePolicies', 'E_oauth_defaultPolicy')).to.equal(undefined);
+      expect(store.list('ExtlClntAppOauthConfigurablePolicies').map((c) => c.fullName)).to.deep.equal(['E_plcy']);
       const lookup = store.lookupApp('ecaKey12345');
       expect(lookup.state === 'live' && lookup.app).to.deep.include({
         permittedUsers: 'AdminApprovedPreAuthorized',

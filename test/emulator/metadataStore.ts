@@ -19,10 +19,30 @@ export type OrgDirectory = {
   userExists(username: string): boolean;
 };
 
-export type StoreSettings = { liveDelayMs: number; allowConnectedAppCreation: boolean };
+export type StoreSettings = {
+  liveDelayMs: number;
+  allowConnectedAppCreation: boolean;
+  /**
+   * The refusal of a new connected app (Spring '26 block). Salesforce has not published the text, so tests set other
+   * wordings (POST /_emulator/settings connectedAppBlockMessage) to prove a client recognises it by meaning; absent:
+   * CONNECTED_APP_CREATION_BLOCKED.
+   */
+  connectedAppBlockMessage?: string;
+};
 
+/**
+ * Default wording of the Spring '26 connected app creation block (docs/salesforce-facts.md#f-ca-creation-block). The
+ * block itself is documented; this text is UNCONFIRMED: it says what the help article says in the words an API error
+ * would plausibly use.
+ */
 export const CONNECTED_APP_CREATION_BLOCKED =
   "You can't create a connected app. To create a connected app, contact Salesforce Support. Use an external client app instead.";
+
+/**
+ * A consumer key in an updateMetadata / upsertMetadata / deploy of a connected app that already exists, whatever its
+ * value (docs/salesforce-facts.md#f-ca-consumer-key-on-update). Wording as public deploy logs show it.
+ */
+export const CONSUMER_KEY_ON_EXISTING_APP = 'You cannot provide a Consumer Key';
 
 export type SaveError = { message: string; statusCode: string; fields: string[] };
 
@@ -175,6 +195,11 @@ export class MetadataStore {
   private components = new Map<string, StoredComponent>();
   /** Per app (type + API name): the derived OAuth app after each change, and when it became or becomes live. */
   private history = new Map<string, HistoryEntry[]>();
+  /**
+   * Consumer keys of deleted apps and keys replaced by rotation: never free again
+   * (docs/salesforce-facts.md#f-consumer-key-unique).
+   */
+  private retiredKeys = new Set<string>();
   private idCounter = 1;
 
   public constructor(
@@ -195,8 +220,10 @@ export class MetadataStore {
       idCounter?: number;
       components?: StoredComponent[];
       history?: Array<[string, HistoryEntry[]]>;
+      retiredKeys?: string[];
     };
     store.idCounter = data.idCounter ?? 1;
+    store.retiredKeys = new Set(data.retiredKeys ?? []);
     for (const component of data.components ?? []) {
       store.components.set(keyOf(component.type, component.fullName), component);
     }
@@ -209,6 +236,7 @@ export class MetadataStore {
       idCounter: this.idCounter,
       components: [...this.components.values()],
       history: [...this.history.entries()],
+      retiredKeys: [...this.retiredKeys],
     };
   }
 
@@ -337,6 +365,12 @@ export class MetadataStore {
     const anyFailed = ordered.some((r) => !r.success);
     if (options.checkOnly === true || (options.allOrNothing && anyFailed)) return ordered;
     this.autoCreatePolicies(work, touchedApps, options.userId ?? DEFAULT_USER_ID);
+    // A key replaced by rotation stays taken (docs/salesforce-facts.md#f-consumer-key-unique).
+    for (const [key, before] of this.components) {
+      const oldKey = consumerKeyOf(before);
+      const after = work.get(key);
+      if (oldKey && after && consumerKeyOf(after) !== oldKey) this.retiredKeys.add(oldKey);
+    }
     this.components = work;
     this.recordHistory(touchedApps);
     return ordered;
@@ -351,10 +385,15 @@ export class MetadataStore {
         return { ...base, success: false, deleted: false, errors: [notFound('fullName', type, fullName)] };
       }
       this.components.delete(keyOf(type, fullName));
+      this.retireKeyOf(existing);
       if (type === 'ExternalClientApplication') {
-        // Deleting the header removes the whole app, satellites included (UNCONFIRMED: Salesforce may refuse instead).
+        // Deleting the header removes the whole app, satellites included (docs/salesforce-facts.md#f-eca-delete,
+        // UNCONFIRMED: Salesforce may refuse instead).
         for (const [key, c] of this.components) {
-          if (ECA_SATELLITES.includes(c.type) && c.content.externalClientApplication === fullName) this.components.delete(key);
+          if (ECA_SATELLITES.includes(c.type) && c.content.externalClientApplication === fullName) {
+            this.components.delete(key);
+            this.retireKeyOf(c);
+          }
         }
         this.history.delete(keyOf(type, fullName));
       } else if (type === 'ConnectedApp') {
@@ -392,6 +431,12 @@ export class MetadataStore {
 
   // ---------------------------------------------------------------- internals
 
+  /** A deleted component's consumer key stays taken (docs/salesforce-facts.md#f-consumer-key-unique). */
+  private retireKeyOf(component: StoredComponent): void {
+    const key = consumerKeyOf(component);
+    if (key) this.retiredKeys.add(key);
+  }
+
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
@@ -410,7 +455,7 @@ export class MetadataStore {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(fullName) || fullName.includes('__') || fullName.endsWith('_')) {
       return fail(
         err(
-          'INVALID_NAME',
+          'INVALID_NAME', // docs/salesforce-facts.md#f-api-name-length
           `The ${type} API name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.`,
           'fullName'
         )
@@ -422,10 +467,12 @@ export class MetadataStore {
     }
     if (options.mode === 'update' && !existing) return fail(notFound('fullName', type, fullName));
     if (type === 'ConnectedApp' && !existing && !options.seeding && !this.settings.allowConnectedAppCreation) {
-      return fail(err('FIELD_INTEGRITY_EXCEPTION', CONNECTED_APP_CREATION_BLOCKED));
+      // Documented block, wording configurable (docs/salesforce-facts.md#f-ca-creation-block).
+      return fail(err('FIELD_INTEGRITY_EXCEPTION', this.settings.connectedAppBlockMessage ?? CONNECTED_APP_CREATION_BLOCKED));
     }
-    // Schema checks without order (CRUD order is JS key order; a deploy's order was checked when its XML was parsed).
-    const parsed = parseComponentObject(type, withoutFullName(change.content), { source: 'crud' });
+    // Schema checks without order: a CRUD item's order was checked when its SOAP message was parsed, and a zip deploy
+    // takes any order (docs/salesforce-facts.md#f-md-element-order).
+    const parsed = parseComponentObject(type, withoutFullName(change.content), { source: 'store' });
     if (parsed.problems.length > 0) {
       return fail(...parsed.problems.map((p) => err(p.statusCode, p.message, ...p.fields)));
     }
@@ -433,7 +480,7 @@ export class MetadataStore {
     const errors: SaveError[] = [];
     switch (type) {
       case 'ConnectedApp':
-        this.checkConnectedApp(work, fullName, content, existing, errors);
+        this.checkConnectedApp(work, fullName, content, existing, options, errors);
         break;
       case 'ExternalClientApplication':
         this.checkHeader(fullName, content, errors);
@@ -486,6 +533,7 @@ export class MetadataStore {
     fullName: string,
     content: Record<string, unknown>,
     existing: StoredComponent | undefined,
+    options: SaveOptions,
     errors: SaveError[]
   ): void {
     const oauth = obj(content.oauthConfig);
@@ -498,7 +546,7 @@ export class MetadataStore {
       if (!this.directory.permissionSetExists(name)) errors.push(notFound('permissionSetName', 'PermissionSet', name));
     }
     if ((profiles.length > 0 || permissionSets.length > 0) && oauth?.isAdminApproved !== true) {
-      // Wording UNCONFIRMED: the rule (pre-authorization needs "Admin approved users are pre-authorized") is documented.
+      // The rule is documented (docs/salesforce-facts.md#f-jwt-preauthorization); the wording is UNCONFIRMED (docs/salesforce-facts.md#f-emu-wordings).
       errors.push(
         err(
           'FIELD_INTEGRITY_EXCEPTION',
@@ -510,7 +558,7 @@ export class MetadataStore {
     const oldOauth = obj(existing?.content.oauthConfig);
     if (!oauth) {
       if (oldOauth) {
-        // Removing OAuth settings drops the consumer, which Salesforce does not allow on an existing app (UNCONFIRMED).
+        // Removing OAuth settings would drop the consumer: refused, the stricter reading (docs/salesforce-facts.md#f-ca-oauth-removal).
         errors.push(err('FIELD_INTEGRITY_EXCEPTION', 'OAuth settings cannot be removed from an existing connected app.', 'oauthConfig'));
       }
       return;
@@ -521,6 +569,13 @@ export class MetadataStore {
       errors.push(err('REQUIRED_FIELD_MISSING', 'Required field is missing: oauthClientCredentialUser', 'oauthClientCredentialUser'));
     }
     this.checkCertificate(oauth.certificate, errors);
+    // An existing connected app takes no consumer key on update, upsert or deploy, not even its own: public deploy
+    // logs show redeploying unchanged source refused (docs/salesforce-facts.md#f-ca-consumer-key-on-update). Seeding
+    // stores an app as if it had always been there, so it is exempt.
+    if (existing && str(oauth.consumerKey) && options.seeding !== true) {
+      errors.push(err('FIELD_INTEGRITY_EXCEPTION', CONSUMER_KEY_ON_EXISTING_APP, 'consumerKey'));
+      return;
+    }
     this.settleCredentials(work, 'ConnectedApp', fullName, oauth, oldOauth, errors, 'connected app');
   }
 
@@ -541,6 +596,7 @@ export class MetadataStore {
     reorder('ExternalClientApplication', content);
   }
 
+  /** A satellite names an existing header (docs/salesforce-facts.md#f-eca-types). */
   private checkSatellite(work: Map<string, StoredComponent>, content: Record<string, unknown>, errors: SaveError[]): void {
     const app = str(content.externalClientApplication);
     if (app && !work.has(keyOf('ExternalClientApplication', app))) {
@@ -559,6 +615,7 @@ export class MetadataStore {
     const hasOauthSettings = [...work.values()].some(
       (c) => c.type === 'ExtlClntAppOauthSettings' && c.content.externalClientApplication === app
     );
+    // docs/salesforce-facts.md#f-eca-global-with-settings (UNCONFIRMED, one live-org report).
     if (app && !hasOauthSettings) {
       errors.push(
         err(
@@ -569,7 +626,8 @@ export class MetadataStore {
     }
     this.checkCertificate(content.certificate, errors);
     const old = existing?.content;
-    // Rotation replaces the key or secret on this deploy; the flags themselves are not kept set.
+    // Rotation replaces the key or secret on this deploy; the flags themselves are not kept set. The replaced key stays
+    // taken (docs/salesforce-facts.md#f-consumer-key-unique); retired when the save is applied.
     if (content.shouldRotateConsumerKey === true && old) content.consumerKey = generateConsumerKey();
     if (content.shouldRotateConsumerSecret === true && old) content.consumerSecret = generateConsumerSecret();
     const rotatingKey = content.shouldRotateConsumerKey === true;
@@ -588,9 +646,9 @@ export class MetadataStore {
   }
 
   /**
-   * Rotating the consumer key or secret is documented to need the deploy's ignoreWarnings option (metadata-semantics
-   * 2.3): the org answers with a warning, which fails the component unless warnings are ignored. The warning's wording
-   * is UNCONFIRMED. Only deploys can ignore warnings, so a CRUD call that rotates fails the same way.
+   * Rotating the consumer key or secret is documented to need the deploy's ignoreWarnings option
+   * (docs/salesforce-facts.md#f-eca-rotation): the org answers with a warning, which fails the component unless warnings are ignored. The
+   * warning's wording is UNCONFIRMED. Only deploys can ignore warnings, so a CRUD call that rotates fails the same way.
    */
   private checkRotationWarning(
     content: Record<string, unknown>,
@@ -657,14 +715,16 @@ export class MetadataStore {
     reorder(type === 'ConnectedApp' ? 'ConnectedAppOauthConfig' : type, holder);
   }
 
+  /**
+   * Consumer keys are unique across Salesforce and a key once used is never free again: another app's key, the key of
+   * a deleted app and a key replaced by rotation are all taken (docs/salesforce-facts.md#f-consumer-key-unique).
+   */
   private consumerKeyTaken(work: Map<string, StoredComponent>, key: string, type: string, fullName: string): boolean {
     for (const c of work.values()) {
       if (c.type === type && c.fullName === fullName) continue;
-      const other = c.type === 'ConnectedApp' ? obj(c.content.oauthConfig)?.consumerKey : c.type === 'ExtlClntAppGlobalOauthSettings' ? c.content.consumerKey : undefined;
-      if (other === key) return true;
+      if (consumerKeyOf(c) === key) return true;
     }
-    // A key still answering at the token endpoint (e.g. a just-deleted app) stays taken too.
-    return false;
+    return this.retiredKeys.has(key);
   }
 
   private consumerSecretTaken(work: Map<string, StoredComponent>, secret: string, fullName: string): boolean {
@@ -676,7 +736,7 @@ export class MetadataStore {
   private checkCertificate(certificate: unknown, errors: SaveError[]): void {
     const value = str(certificate);
     if (value && !isValidCertificate(value)) {
-      // Wording UNCONFIRMED.
+      // A valid X.509 certificate, PEM or bare body (docs/salesforce-facts.md#f-jwt-certificate); wording UNCONFIRMED.
       errors.push(err('FIELD_INTEGRITY_EXCEPTION', 'The certificate is not a valid PEM-encoded X.509 certificate.', 'certificate'));
     }
   }
@@ -687,7 +747,7 @@ export class MetadataStore {
     const expected = `${this.orgId}:${app}`;
     const given = str(content.oauthLink);
     if (given && given !== expected) {
-      // Documented: "deployment fails if oauthLink has incorrect info". Wording UNCONFIRMED.
+      // Documented: "deployment fails if oauthLink has incorrect info" (docs/salesforce-facts.md#f-eca-generated-links). Wording UNCONFIRMED.
       errors.push(err('FIELD_INTEGRITY_EXCEPTION', `The oauthLink value ${given} is incorrect. Remove it to have it generated.`, 'oauthLink'));
       return;
     }
@@ -723,8 +783,10 @@ export class MetadataStore {
       const all = [...work.values()].filter((c) => c.content.externalClientApplication === app);
       if (!all.some((c) => c.type === 'ExtlClntAppOauthSettings')) continue;
       if (all.some((c) => c.type === 'ExtlClntAppOauthConfigurablePolicies')) continue;
-      // Name and defaults as observed on a live org (metadata-semantics 2.5).
-      const fullName = `${app}_defaultPolicy`;
+      // Named after the OAuth settings with _defaultPolicy, defaults as observed on a live org
+      // (docs/salesforce-facts.md#f-eca-default-policies).
+      const settingsName = all.find((c) => c.type === 'ExtlClntAppOauthSettings')?.fullName ?? app;
+      const fullName = `${settingsName}_defaultPolicy`;
       const now = this.iso();
       work.set(keyOf('ExtlClntAppOauthConfigurablePolicies', fullName), {
         type: 'ExtlClntAppOauthConfigurablePolicies',
@@ -737,7 +799,7 @@ export class MetadataStore {
           isGuestCodeCredFlowEnabled: false,
           isNamedUserJwtEnabled: false,
           isTokenExchangeFlowEnabled: false,
-          label: `${app}_defaultPolicy`,
+          label: fullName,
           permittedUsersPolicyType: 'AllSelfAuthorized',
           policyAction: 'Block',
           refreshTokenPolicyType: 'SpecificLifetime',
@@ -782,6 +844,7 @@ export class MetadataStore {
       const effective = effectiveEntry(entries, now);
       // Only the currently effective entry and later ones still matter.
       const kept = effective ? entries.slice(entries.indexOf(effective)) : entries;
+      // Live after the propagation delay (docs/salesforce-facts.md#f-propagation-delay).
       kept.push({ app, liveAt: now + this.settings.liveDelayMs });
       this.history.set(appKey, kept);
     }
@@ -840,7 +903,7 @@ export class MetadataStore {
       permissionSets: splitList(policies?.commaSeparatedPermissionSet, /,/),
       isConsumerSecretOptional: global.isConsumerSecretOptional === true,
       isSecretRequiredForRefreshToken: global.isSecretRequiredForRefreshToken !== false,
-      // ECAs default to PKCE required.
+      // ECAs default to PKCE required (docs/salesforce-facts.md#f-eca-pkce-default).
       isPkceRequired: global.isPkceRequired !== false,
       enabled: plugins ? plugins.isEnabled !== false && plugins.isOauthPluginEnabled !== false : true,
       // The flow needs both switches: the developer's (global settings) and the admin's (policies), with the run-as user.
@@ -849,6 +912,13 @@ export class MetadataStore {
       ...(str(policies?.clientCredentialsFlowUser) ? { clientCredentialsUser: str(policies?.clientCredentialsFlowUser) } : {}),
     };
   }
+}
+
+/** The consumer key a stored component holds (connected app OAuth config or ECA global OAuth settings). */
+function consumerKeyOf(component: StoredComponent): string | undefined {
+  if (component.type === 'ConnectedApp') return str(obj(component.content.oauthConfig)?.consumerKey);
+  if (component.type === 'ExtlClntAppGlobalOauthSettings') return str(component.content.consumerKey);
+  return undefined;
 }
 
 function rank(type: string): number {
@@ -875,7 +945,7 @@ function withoutFullName(content: Record<string, unknown>): Record<string, unkno
   return copy;
 }
 
-/** consumerSecret is never handed out by read or retrieve (Salesforce: "the value isn't returned"). */
+/** consumerSecret is never handed out by read or retrieve (docs/salesforce-facts.md#f-ca-secret: "the value isn't returned"). */
 export function stripSecrets(type: string, content: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(content);
   if (type === 'ConnectedApp') {

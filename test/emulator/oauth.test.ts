@@ -41,10 +41,52 @@ describe('emulator OAuth', () => {
       expect(me.json.Username).to.equal(admin.username);
     });
 
-    it('accepts the login hosts and the own URL with or without slash as audience', async () => {
-      for (const aud of [org.url, `${org.url}/`, 'https://login.salesforce.com', 'https://test.salesforce.com/', org.url.replace('127.0.0.1', 'localhost')]) {
-        expect((await jwtLogin(org, { aud })).status, aud).to.equal(200);
-      }
+    describe('audience by org type (docs/salesforce-facts.md#f-jwt-audience)', () => {
+      const refused = { status: 400, json: { error: 'invalid_grant', error_description: 'audience is invalid' } };
+      const own = (): string[] => [org.url, `${org.url}/`, org.url.replace('127.0.0.1', 'localhost'), `${org.url.replace('127.0.0.1', 'localhost')}/`];
+
+      it('a production org accepts https://login.salesforce.com and its own My Domain (instance) URL, not the sandbox host', async () => {
+        expect(org.state.org.isSandbox).to.equal(false);
+        for (const aud of [...own(), 'https://login.salesforce.com', 'https://login.salesforce.com/']) {
+          expect((await jwtLogin(org, { aud })).status, aud).to.equal(200);
+        }
+        for (const aud of ['https://test.salesforce.com', 'https://test.salesforce.com/', 'http://login.salesforce.com', 'https://site.force.com/customers']) {
+          expect(await jwtLogin(org, { aud }), aud).to.deep.equal(refused);
+        }
+      });
+
+      it('a sandbox accepts https://test.salesforce.com and its own URL, not the production host', async () => {
+        org.state.setSandbox(true);
+        for (const aud of [...own(), 'https://test.salesforce.com', 'https://test.salesforce.com/']) {
+          expect((await jwtLogin(org, { aud })).status, aud).to.equal(200);
+        }
+        for (const aud of ['https://login.salesforce.com', 'https://login.salesforce.com/']) {
+          expect(await jwtLogin(org, { aud }), aud).to.deep.equal(refused);
+        }
+      });
+
+      it('POST /_emulator/settings isSandbox switches the org type, and the Organization row says so', async () => {
+        const post = async (body: unknown): Promise<{ status: number; json: any }> => {
+          const res = await fetch(`${org.url}/_emulator/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          return { status: res.status, json: await res.json() };
+        };
+        expect((await post({ isSandbox: 'yes' })).status).to.equal(400);
+        expect((await post({ isSandbox: true })).json.isSandbox).to.equal(true);
+        expect((await jwtLogin(org, { aud: 'https://login.salesforce.com' })).status).to.equal(400);
+        const token = (await jwtLogin(org, { aud: 'https://test.salesforce.com' })).json.access_token;
+        const row = await getJson(`${org.url}/services/data/v66.0/query?q=${encodeURIComponent('SELECT IsSandbox FROM Organization')}`, token);
+        expect(row.json.records[0].IsSandbox).to.equal(true);
+        expect((await post({ isSandbox: false })).json.isSandbox).to.equal(false);
+        expect((await jwtLogin(org, { aud: 'https://login.salesforce.com' })).status).to.equal(200);
+      });
+
+      it("the sf CLI's first (login URL, audience) pair succeeds at once in both org types", async () => {
+        // core's getLoginAudienceCombos tries (instance URL, aud = instance URL with a trailing slash) first.
+        for (const sandbox of [false, true]) {
+          org.state.setSandbox(sandbox);
+          expect((await jwtLogin(org, { aud: `${org.url}/` })).status, `sandbox=${String(sandbox)}`).to.equal(200);
+        }
+      });
     });
 
     it('refuses a wrong audience', async () => {

@@ -2,7 +2,7 @@
 /*
  * OAuth 2.0 endpoints of the emulated org: token (JWT bearer, authorization code with PKCE, refresh token),
  * authorize (auto-approving), userinfo and the identity URL. Error codes and descriptions are the ones real orgs send
- * (reference metadata-semantics §4.3); errors are HTTP 400 JSON.
+ * (docs/salesforce-facts.md#f-token-errors); errors are HTTP 400 JSON.
  */
 import { createHash, createPublicKey, createVerify, X509Certificate } from 'node:crypto';
 import type { EmulatedOAuthApp } from './types.js';
@@ -33,6 +33,7 @@ export const PLATFORM_CLI: EmulatedOAuthApp = {
   enabled: true,
 };
 
+/** Metadata scope names to the OAuth scopes a token grants (docs/salesforce-facts.md#f-scope-synonyms). */
 const OAUTH_SCOPE_NAMES: Record<string, string[]> = {
   Basic: ['id'],
   Api: ['api'],
@@ -55,6 +56,8 @@ const OAUTH_SCOPE_NAMES: Record<string, string[]> = {
   Content: ['content'],
   Chatbot: ['chatbot_api'],
   SFAP: ['sfap_api'],
+  // The ECA spelling of the same scope (docs/salesforce-facts.md#f-eca-scopes).
+  SFApiPlatform: ['sfap_api'],
   CDP: ['cdp_api'],
   EinsteinGPT: ['einstein_gpt_api'],
   PwdlessLogin: ['pwdless_login_api'],
@@ -76,12 +79,14 @@ export function resolveClient(ctx: OAuthContext, clientId: string | undefined | 
   if (!clientId) return invalid;
   const lookup = ctx.state.store.lookupApp(clientId);
   if (lookup.state === 'unknown') return invalid;
+  // Not yet propagated (docs/salesforce-facts.md#f-propagation-delay, docs/salesforce-facts.md#f-eca-not-installed).
   if (lookup.state === 'pending') {
     return lookup.app.kind === 'ExternalClientApplication'
       ? { error: oauthErrorReply('invalid_client', 'External client app is not installed in this org') }
       : invalid;
   }
-  // UNCONFIRMED: a disabled ECA (isEnabled / isOauthPluginEnabled false) is modelled as an unknown client.
+  // A disabled ECA (isEnabled / isOauthPluginEnabled false) is modelled as an unknown client (docs/salesforce-facts.md#f-eca-disabled,
+  // UNCONFIRMED).
   if (!lookup.app.enabled) return invalid;
   return { app: lookup.app };
 }
@@ -109,17 +114,28 @@ function verifyRs256(signingInput: string, signature: string, certificatePem: st
   }
 }
 
-/** Audiences the emulated org accepts: its own URL (127.0.0.1 or localhost, with or without slash) and the login hosts. */
-function audienceAccepted(ctx: OAuthContext, aud: unknown): boolean {
-  const auds = Array.isArray(aud) ? aud : [aud];
-  const own = new URL(ctx.instanceUrl);
-  const accepted = new Set<string>([
+export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
+export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
+
+/**
+ * JWT audiences the org accepts, by org type (docs/salesforce-facts.md#f-jwt-audience): a production org takes
+ * https://login.salesforce.com, a sandbox https://test.salesforce.com (a sandbox refuses the production host and the
+ * other way round), and either takes its own My Domain URL, which for the emulator is its instance URL (127.0.0.1 or
+ * localhost on its port). A trailing slash is tolerated: the CLI sends the login URL with one.
+ */
+export function acceptedAudiences(instanceUrl: string, isSandbox: boolean): string[] {
+  const own = new URL(instanceUrl);
+  return [
     own.origin,
     `${own.protocol}//localhost:${own.port}`,
     `${own.protocol}//127.0.0.1:${own.port}`,
-    'https://login.salesforce.com',
-    'https://test.salesforce.com',
-  ]);
+    isSandbox ? SANDBOX_LOGIN_URL : PRODUCTION_LOGIN_URL,
+  ];
+}
+
+function audienceAccepted(ctx: OAuthContext, aud: unknown): boolean {
+  const auds = Array.isArray(aud) ? aud : [aud];
+  const accepted = new Set(acceptedAudiences(ctx.instanceUrl, ctx.state.org.isSandbox));
   return auds.some((a) => typeof a === 'string' && accepted.has(a.replace(/\/+$/, '')));
 }
 
@@ -172,16 +188,18 @@ function jwtBearer(ctx: OAuthContext, params: URLSearchParams): EmulatorReply {
   if (!app.certificatePem) return oauthErrorReply('invalid_client', 'invalid client credentials');
   if (!verifyRs256(`${parts[0]}.${parts[1]}`, parts[2], app.certificatePem)) return invalidAssertion;
   if (!audienceAccepted(ctx, claims.aud)) return oauthErrorReply('invalid_grant', 'audience is invalid');
-  // No upper bound: the CLI sends exp in milliseconds (reference §0.6). Only an exp already passed is refused.
+  // No upper bound: the CLI sends exp in milliseconds (docs/salesforce-facts.md#f-jwt-audience-combos). Only an exp already passed is refused.
   if (typeof claims.exp !== 'number' || claims.exp * 1000 < ctx.state.now()) {
     return oauthErrorReply('invalid_grant', 'expired authorization code');
   }
   const user = typeof claims.sub === 'string' ? ctx.state.findUserByUsername(claims.sub) : undefined;
-  // Real orgs do not reveal whether a username exists: an unknown or inactive user reads as "not approved".
+  // Pre-authorization (docs/salesforce-facts.md#f-jwt-preauthorization). Real orgs do not reveal whether a username exists: an unknown or
+  // inactive user reads as "not approved".
   // JWT has no approval step, so a self-authorized app (or a user outside the pre-authorized lists) is refused too.
   if (!user?.isActive || !isPreAuthorized(app, user)) {
     return oauthErrorReply('invalid_grant', "user hasn't approved this consumer");
   }
+  // docs/salesforce-facts.md#f-refresh-token-scope (UNCONFIRMED, third-party reports).
   if (!app.scopes.includes('RefreshToken')) {
     return oauthErrorReply(
       'invalid_request',
@@ -213,7 +231,7 @@ function authorizationCode(ctx: OAuthContext, params: URLSearchParams): Emulator
   }
   if (record.codeChallenge) {
     const verifier = params.get('code_verifier') ?? '';
-    // The CLI sends no code_challenge_method: S256 is implied (reference §3); plain only when asked for.
+    // The CLI sends no code_challenge_method: S256 is implied (docs/salesforce-facts.md#f-web-login); plain only when asked for.
     const expected =
       record.codeChallengeMethod?.toLowerCase() === 'plain'
         ? verifier
@@ -247,7 +265,7 @@ function refreshTokenGrant(ctx: OAuthContext, params: URLSearchParams): Emulator
 
 /**
  * Client credentials: the app's key and secret (form fields or HTTP Basic) buy a token for the app's run-as user.
- * Wording from reference table 4.3 where it has one.
+ * Wording from docs/salesforce-facts.md#f-token-errors where it has one.
  */
 function clientCredentialsGrant(ctx: OAuthContext, params: URLSearchParams, authorization?: string): EmulatorReply {
   let clientId = params.get('client_id');
@@ -333,7 +351,7 @@ export function handleAuthorize(req: EmulatorRequest, ctx: OAuthContext, webLogi
   const redirectOk =
     app === PLATFORM_CLI
       ? /^http:\/\/localhost:\d+\/OauthRedirect$/.test(redirectUri)
-      : app.callbackUrls.includes(redirectUri);
+      : app.callbackUrls.includes(redirectUri); // exact match (docs/salesforce-facts.md#f-callback-url)
   if (!redirectOk) return htmlError('redirect_uri_mismatch', 'redirect_uri must match configuration');
   const state = q.get('state') ?? undefined;
   if (q.get('response_type') !== 'code') {

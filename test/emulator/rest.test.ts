@@ -112,13 +112,28 @@ describe('emulator REST', () => {
       expect((await getJson(`${base()}/credentials/0xI000000000000AAA`, token)).status).to.equal(404);
     });
 
-    it('refuses secrets when the org setting is off, keys still readable', async () => {
-      org.state.updateSettings({ ecaSecretRestAccess: false });
+    it('refuses the whole credentials resource when the org setting is off, keys included; usage still answers (docs/salesforce-facts.md#f-eca-credentials-rest)', async () => {
       const consumerId = (await getJson(`${base()}/credentials/${ecaId}`, token)).json.consumers[0].id;
-      const res = await getJson(`${base()}/credentials/${ecaId}/${consumerId}?part=secret`, token);
-      expect(res.status).to.equal(403);
-      expect(res.json[0].errorCode).to.equal('FUNCTIONALITY_NOT_ENABLED');
+      org.state.updateSettings({ ecaSecretRestAccess: false });
+      for (const path of [`credentials/${ecaId}`, `credentials/${ecaId}/${consumerId}`, `credentials/${ecaId}/${consumerId}?part=key`, `credentials/${ecaId}/${consumerId}?part=secret`, `credentials/${ecaId}/${consumerId}?part=keyandsecret`]) {
+        const res = await getJson(`${base()}/${path}`, token);
+        expect(res.status, path).to.equal(403);
+        expect(res.json[0].errorCode, path).to.equal('FUNCTIONALITY_NOT_ENABLED');
+        expect(res.json[0].message, path).to.include('Allow access to External Client App consumer secrets via REST API');
+      }
+      expect((await getJson(`${base()}/usage`, token)).status).to.equal(200);
+      org.state.updateSettings({ ecaSecretRestAccess: true });
       expect((await getJson(`${base()}/credentials/${ecaId}/${consumerId}?part=key`, token)).status).to.equal(200);
+    });
+
+    it('refuses the secret to a user without View Client Secret, and gives that user the key', async () => {
+      const admin = org.state.adminUser;
+      org.state.setUserPermissions(admin.username, { ViewClientSecret: false });
+      const consumerId = (await getJson(`${base()}/credentials/${ecaId}`, token)).json.consumers[0].id;
+      const secret = await getJson(`${base()}/credentials/${ecaId}/${consumerId}?part=secret`, token);
+      expect(secret.status).to.equal(403);
+      expect(secret.json[0].errorCode).to.equal('INSUFFICIENT_ACCESS');
+      expect((await getJson(`${base()}/credentials/${ecaId}/${consumerId}?part=key`, token)).json.key).to.equal('3MVG9EcaKey');
     });
 
     it('refuses a user without the permissions', async () => {

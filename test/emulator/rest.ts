@@ -243,7 +243,7 @@ function sobjectRow(ctx: RestContext, version: string, type: string, id: string,
   return jsonReply(200, out);
 }
 
-/** The OAuth consumer id of an ECA: derived from the app id. UNCONFIRMED key prefix (0Oc). */
+/** The OAuth consumer id of an ECA: derived from the app id. Key prefix 0Oc is UNCONFIRMED (docs/salesforce-facts.md#f-eca-credentials-rest). */
 function consumerIdOf(appId: string): string {
   return toId18(`0Oc${appId.slice(3, 15)}`);
 }
@@ -253,9 +253,13 @@ function ecaById(ctx: RestContext, appId: string): AppRow | undefined {
 }
 
 /**
- * Connect REST OAuth credentials resources (metadata-semantics §3.2). Listing and keys need the External Client App
- * Developer permission; secrets also need the org setting and View Client Secret.
- * UNCONFIRMED: the exact error codes; FUNCTIONALITY_NOT_ENABLED and INSUFFICIENT_ACCESS are the closest REST codes.
+ * Connect REST OAuth usage and credentials resources (docs/salesforce-facts.md#f-eca-credentials-rest). Everything
+ * needs the External Client App Developer permission. The credentials resource (/apps/oauth/credentials/..., keys
+ * included) is refused as a whole unless the org setting "Allow access to External Client App consumer secrets via
+ * REST API" is on: Salesforce Help lists the setting as a prerequisite of the resource, not of the secret part only.
+ * Secrets also need View Client Secret.
+ * UNCONFIRMED: the exact error codes and wording; FUNCTIONALITY_NOT_ENABLED and INSUFFICIENT_ACCESS are the closest
+ * REST codes.
  */
 function oauthApps(req: EmulatorRequest, ctx: RestContext, user: StoredUser, version: string, rest: string[]): EmulatorReply {
   const { state } = ctx;
@@ -268,7 +272,8 @@ function oauthApps(req: EmulatorRequest, ctx: RestContext, user: StoredUser, ver
     if (v < 59) return NOT_FOUND();
     const page = Number(req.query.get('page') ?? '0');
     const pageSize = Number(req.query.get('pageSize') ?? '100');
-    // UNCONFIRMED whether a never-used ECA is listed; listing every deployed ECA keeps lookups working.
+    // UNCONFIRMED whether a never-used ECA is listed (docs/salesforce-facts.md#f-eca-credentials-rest); listing every
+    // deployed ECA keeps lookups working.
     const all = appsOf(ctx, 'ExternalClientApplication');
     const apps = all.slice(page * pageSize, (page + 1) * pageSize).map((a) => ({
       developerName: a.summary.app.name,
@@ -285,6 +290,13 @@ function oauthApps(req: EmulatorRequest, ctx: RestContext, user: StoredUser, ver
     });
   }
   if (rest[0] !== 'credentials' || rest.length < 2 || rest.length > 3 || v < 60) return NOT_FOUND();
+  if (!state.settings.ecaSecretRestAccess) {
+    return restErrorReply(
+      403,
+      'FUNCTIONALITY_NOT_ENABLED',
+      'Access to External Client App OAuth credentials via REST API is turned off. Turn on "Allow access to External Client App consumer secrets via REST API" in External Client App Settings.'
+    );
+  }
   const eca = ecaById(ctx, rest[1]);
   if (!eca) return NOT_FOUND();
   const consumerId = consumerIdOf(eca.summary.id);
@@ -297,17 +309,8 @@ function oauthApps(req: EmulatorRequest, ctx: RestContext, user: StoredUser, ver
   if (!['key', 'secret', 'keyandsecret'].includes(part)) {
     return restErrorReply(400, 'ILLEGAL_QUERY_PARAMETER_VALUE', `Invalid value for part: ${part}. Valid values are key, secret, keyandsecret.`);
   }
-  if (part !== 'key') {
-    if (!state.settings.ecaSecretRestAccess) {
-      return restErrorReply(
-        403,
-        'FUNCTIONALITY_NOT_ENABLED',
-        'Access to consumer secrets via REST API is turned off. Turn on "Allow access to External Client App consumer secrets via REST API" in External Client App Settings.'
-      );
-    }
-    if (!state.userHasPermission(user, 'ViewClientSecret')) {
-      return restErrorReply(403, 'INSUFFICIENT_ACCESS', 'You need the View Client Secret permission to see consumer secrets.');
-    }
+  if (part !== 'key' && !state.userHasPermission(user, 'ViewClientSecret')) {
+    return restErrorReply(403, 'INSUFFICIENT_ACCESS', 'You need the View Client Secret permission to see consumer secrets.');
   }
   const body: Record<string, unknown> = { id: consumerId, name: eca.label, url };
   if (part !== 'secret') body.key = eca.summary.app.consumerKey;

@@ -29,6 +29,13 @@ export type EmulatorOptions = {
   dataDir?: string;
   /** Override the org setting (default false: Spring '26 orgs refuse new connected apps). */
   allowConnectedAppCreation?: boolean;
+  /**
+   * Make the org a sandbox (default: production). It answers IsSandbox true and accepts the JWT audience
+   * https://test.salesforce.com instead of https://login.salesforce.com (docs/salesforce-facts.md#f-jwt-audience).
+   */
+  sandbox?: boolean;
+  /** Wording of the connected app creation refusal (docs/salesforce-facts.md#f-ca-creation-block); default: the store's. */
+  connectedAppBlockMessage?: string;
 };
 
 export type Emulator = {
@@ -91,7 +98,10 @@ async function loadOrCreateState(options: EmulatorOptions): Promise<OrgState<Met
     if (!state.hasStore) state.attachStore(new MetadataStore(state, storeSettings));
     return state;
   }
-  const state = new OrgState<MetadataStore>({ settings: { allowConnectedAppCreation: options.allowConnectedAppCreation ?? false } });
+  const state = new OrgState<MetadataStore>({
+    settings: { allowConnectedAppCreation: options.allowConnectedAppCreation ?? false },
+    isSandbox: options.sandbox ?? false,
+  });
   state.attachStore(new MetadataStore(state, storeSettings));
   return state;
 }
@@ -103,6 +113,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.allowConnectedAppCreation !== undefined) {
     state.updateSettings({ allowConnectedAppCreation: options.allowConnectedAppCreation });
   }
+  if (options.connectedAppBlockMessage !== undefined) state.updateSettings({ connectedAppBlockMessage: options.connectedAppBlockMessage });
+  if (options.sandbox !== undefined) state.setSandbox(options.sandbox);
 
   if (!state.bootstrap) {
     const key = generateKeyAndCertificate({ commonName: 'org-emulator-bootstrap', days: 365 });

@@ -23,7 +23,7 @@ const user: EmulatedUser = {
   isActive: true,
 };
 
-/** An envelope the way jsforce writes it (reference §5). */
+/** An envelope the way jsforce writes it (docs/salesforce-facts.md#f-md-soap-shapes). */
 function envelope(op: string, inner: string, session = TOKEN): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
@@ -116,8 +116,8 @@ describe('Metadata SOAP', () => {
   it('creates, reads (with xsi:type, without secret), upserts, lists and deletes', async () => {
     const created = await call(
       'createMetadata',
-      '<metadata xsi:type="ConnectedApp"><fullName>Crud_App</fullName><label>Crud</label><contactEmail>a@b.c</contactEmail>' +
-        '<oauthConfig><scopes>Api</scopes><callbackUrl>http://cb</callbackUrl><consumerSecret>superSecret1</consumerSecret></oauthConfig></metadata>'
+      '<metadata xsi:type="ConnectedApp"><fullName>Crud_App</fullName><contactEmail>a@b.c</contactEmail><label>Crud</label>' +
+        '<oauthConfig><callbackUrl>http://cb</callbackUrl><consumerSecret>superSecret1</consumerSecret><scopes>Api</scopes></oauthConfig></metadata>'
     );
     expect(childText(created.results[0], 'success')).to.equal('true');
     const read = await call('readMetadata', '<type>ConnectedApp</type><fullNames>Crud_App</fullNames>');
@@ -126,8 +126,8 @@ describe('Metadata SOAP', () => {
     expect(read.body).to.not.include('consumerSecret');
     const upserted = await call(
       'upsertMetadata',
-      '<metadata xsi:type="ConnectedApp"><fullName>Crud_App</fullName><label>Crud 2</label><contactEmail>a@b.c</contactEmail></metadata>' +
-        '<metadata xsi:type="ConnectedApp"><fullName>Crud_Two</fullName><label>Two</label><contactEmail>a@b.c</contactEmail></metadata>'
+      '<metadata xsi:type="ConnectedApp"><fullName>Crud_App</fullName><contactEmail>a@b.c</contactEmail><label>Crud 2</label></metadata>' +
+        '<metadata xsi:type="ConnectedApp"><fullName>Crud_Two</fullName><contactEmail>a@b.c</contactEmail><label>Two</label></metadata>'
     );
     expect(upserted.results.map((r) => [childText(r, 'fullName'), childText(r, 'created'), childText(r, 'success')])).to.deep.equal([
       ['Crud_App', 'false', 'false'],
@@ -150,8 +150,8 @@ describe('Metadata SOAP', () => {
     const { status, results: items } = await call(
       'createMetadata',
       '<metadata xsi:type="ConnectedApp"><fullName>No_Email</fullName><label>X</label></metadata>' +
-        '<metadata xsi:type="ConnectedApp"><fullName>Bad_Profile</fullName><label>X</label><contactEmail>a@b.c</contactEmail><profileName>Ghost</profileName>' +
-        '<oauthConfig><callbackUrl>http://cb</callbackUrl><isAdminApproved>true</isAdminApproved></oauthConfig></metadata>'
+        '<metadata xsi:type="ConnectedApp"><fullName>Bad_Profile</fullName><contactEmail>a@b.c</contactEmail><label>X</label>' +
+        '<oauthConfig><callbackUrl>http://cb</callbackUrl><isAdminApproved>true</isAdminApproved></oauthConfig><profileName>Ghost</profileName></metadata>'
     );
     expect(status).to.equal(200);
     expect(items.map((r) => [childText(child(r, 'errors'), 'statusCode'), childText(child(r, 'errors'), 'message')])).to.deep.equal([
@@ -162,7 +162,7 @@ describe('Metadata SOAP', () => {
 
   it('faults the whole CRUD request on an xsd-level error (bad enum), as Salesforce does', async () => {
     const response = await handleMetadataSoap(
-      envelope('createMetadata', '<metadata xsi:type="ConnectedApp"><fullName>E</fullName><label>X</label><contactEmail>a</contactEmail><oauthConfig><callbackUrl>u</callbackUrl><scopes>api</scopes></oauthConfig></metadata>'),
+      envelope('createMetadata', '<metadata xsi:type="ConnectedApp"><fullName>E</fullName><contactEmail>a</contactEmail><label>X</label><oauthConfig><callbackUrl>u</callbackUrl><scopes>api</scopes></oauthConfig></metadata>'),
       ctx
     );
     expect(response.status).to.equal(500);
@@ -173,7 +173,7 @@ describe('Metadata SOAP', () => {
 
   it('blocks connected app creation through createMetadata with the agreed message', async () => {
     store.settings.allowConnectedAppCreation = false;
-    const { results: items } = await call('createMetadata', '<metadata xsi:type="ConnectedApp"><fullName>Blocked</fullName><label>X</label><contactEmail>a</contactEmail></metadata>');
+    const { results: items } = await call('createMetadata', '<metadata xsi:type="ConnectedApp"><fullName>Blocked</fullName><contactEmail>a</contactEmail><label>X</label></metadata>');
     expect(childText(child(items[0], 'errors'), 'message')).to.equal(CONNECTED_APP_CREATION_BLOCKED);
     expect(childText(child(items[0], 'errors'), 'statusCode')).to.equal('FIELD_INTEGRITY_EXCEPTION');
   });
@@ -197,21 +197,73 @@ describe('Metadata SOAP', () => {
         ['connectedApps/Zip_App.connectedApp', 'ConnectedApp', 'true'],
       ]);
       expect(store.lookupApp('Zip_AppKey123').state).to.equal('live');
-      // redeploy unchanged: neither created nor changed
+      // redeploy unchanged but without the key and secret (a connected app that exists takes no consumer key):
+      // neither created nor changed
+      const withoutCredentials = CA_FILE('Zip_App').replace(/<consumerKey>[^<]*<\/consumerKey><consumerSecret>[^<]*<\/consumerSecret>/, '');
       const again = await deploy({
         'package.xml': PACKAGE('<types><members>Zip_App</members><name>ConnectedApp</name></types>'),
-        'connectedApps/Zip_App.connectedApp': CA_FILE('Zip_App'),
+        'connectedApps/Zip_App.connectedApp': withoutCredentials,
       });
       const second = children(child(again, 'details'), 'componentSuccesses')[1];
       expect([childText(second, 'created'), childText(second, 'changed')]).to.deep.equal(['false', 'false']);
     });
 
-    it('fails out-of-order files with a componentFailure and rolls back the rest', async () => {
-      const misordered = CA_FILE('Bad_App').replace('<contactEmail>ci@example.com</contactEmail><label>Bad_App</label>', '<label>Bad_App</label><contactEmail>ci@example.com</contactEmail>');
+    it('refuses a redeploy of an existing connected app that carries its own consumer key (docs/salesforce-facts.md#f-ca-consumer-key-on-update)', async () => {
+      const files = {
+        'package.xml': PACKAGE('<types><members>Again_App</members><name>ConnectedApp</name></types>'),
+        'connectedApps/Again_App.connectedApp': CA_FILE('Again_App'),
+      };
+      expect(childText(await deploy(files), 'status')).to.equal('Succeeded');
+      const again = await deploy(files);
+      expect(childText(again, 'status')).to.equal('Failed');
+      const failure = child(child(again, 'details'), 'componentFailures');
+      expect([childText(failure, 'fileName'), childText(failure, 'problem')]).to.deep.equal([
+        'connectedApps/Again_App.connectedApp',
+        'You cannot provide a Consumer Key',
+      ]);
+    });
+
+    it('accepts elements in any order in a zip deploy (docs/salesforce-facts.md#f-md-element-order)', async () => {
+      const misordered = CA_FILE('Loose_App')
+        .replace('<contactEmail>ci@example.com</contactEmail><label>Loose_App</label>', '<label>Loose_App</label><contactEmail>ci@example.com</contactEmail>')
+        .replace('<isAdminApproved>true</isAdminApproved><scopes>Api</scopes><scopes>RefreshToken</scopes>', '<scopes>Api</scopes><scopes>RefreshToken</scopes><isAdminApproved>true</isAdminApproved>');
+      const result = await deploy({
+        'package.xml': PACKAGE('<types><members>Loose_App</members><name>ConnectedApp</name></types>'),
+        'connectedApps/Loose_App.connectedApp': misordered,
+      });
+      expect(childText(result, 'status')).to.equal('Succeeded');
+      const lookup = store.lookupApp('Loose_AppKey123');
+      expect(lookup.state === 'live' && lookup.app.permittedUsers).to.equal('AdminApprovedPreAuthorized');
+    });
+
+    it('refuses elements out of sequence order in createMetadata, updateMetadata and upsertMetadata (docs/salesforce-facts.md#f-md-element-order)', async () => {
+      for (const op of ['createMetadata', 'updateMetadata', 'upsertMetadata']) {
+        const response = await handleMetadataSoap(
+          envelope(op, '<metadata xsi:type="ConnectedApp"><fullName>Order_App</fullName><label>X</label><contactEmail>a@b.c</contactEmail></metadata>'),
+          ctx
+        );
+        expect(response.status, op).to.equal(500);
+        expect(response.body, op).to.include('<faultcode>soapenv:Client</faultcode>');
+        expect(response.body, op).to.include(`Element {${NS}}contactEmail invalid at this location in type ConnectedApp`);
+      }
+      const nested = await handleMetadataSoap(
+        envelope(
+          'createMetadata',
+          '<metadata xsi:type="ConnectedApp"><fullName>Order_App</fullName><contactEmail>a@b.c</contactEmail><label>X</label>' +
+            '<oauthConfig><callbackUrl>http://cb</callbackUrl><scopes>Api</scopes><isAdminApproved>true</isAdminApproved></oauthConfig></metadata>'
+        ),
+        ctx
+      );
+      expect(nested.body).to.include(`Element {${NS}}isAdminApproved invalid at this location in type ConnectedAppOauthConfig`);
+      expect(store.read('ConnectedApp', 'Order_App')).to.equal(undefined);
+    });
+
+    it('fails a file with an unknown element with a componentFailure and rolls back the rest', async () => {
+      const bad = CA_FILE('Bad_App').replace('<label>Bad_App</label>', '<label>Bad_App</label><bogus>1</bogus>');
       const result = await deploy({
         'package.xml': PACKAGE('<types><members>Good_App</members><members>Bad_App</members><name>ConnectedApp</name></types>'),
         'connectedApps/Good_App.connectedApp': CA_FILE('Good_App'),
-        'connectedApps/Bad_App.connectedApp': misordered,
+        'connectedApps/Bad_App.connectedApp': bad,
       });
       expect(childText(result, 'status')).to.equal('Failed');
       expect(childText(result, 'success')).to.equal('false');
@@ -220,7 +272,7 @@ describe('Metadata SOAP', () => {
       expect(childText(failure, 'fileName')).to.equal('connectedApps/Bad_App.connectedApp');
       expect(childText(failure, 'fullName')).to.equal('Bad_App');
       expect(childText(failure, 'problemType')).to.equal('Error');
-      expect(childText(failure, 'problem')).to.equal(`Element {${NS}}contactEmail invalid at this location in type ConnectedApp`);
+      expect(childText(failure, 'problem')).to.equal(`Element {${NS}}bogus invalid at this location in type ConnectedApp`);
       expect(store.read('ConnectedApp', 'Good_App')).to.equal(undefined);
     });
 
@@ -367,11 +419,12 @@ describe('Metadata SOAP', () => {
     });
 
     it('creates, reads and lists with the shapes jsforce expects', async () => {
+      // jsforce writes elements in the object's key order: keys in sequence order, as the WSDL binds them.
       const saved = await conn.metadata.create('ConnectedApp', {
         fullName: 'Js_App',
-        label: 'Js',
         contactEmail: 'a@b.c',
-        oauthConfig: { callbackUrl: 'http://cb', scopes: ['Api', 'Web'], consumerKey: 'jsforceKey1', isAdminApproved: true } as never,
+        label: 'Js',
+        oauthConfig: { callbackUrl: 'http://cb', consumerKey: 'jsforceKey1', isAdminApproved: true, scopes: ['Api', 'Web'] } as never,
         profileName: ['System Administrator'],
       } as never);
       expect(saved).to.deep.include({ fullName: 'Js_App', success: true });
@@ -382,7 +435,7 @@ describe('Metadata SOAP', () => {
       expect(missing.fullName).to.equal(undefined);
       const list = await conn.metadata.list([{ type: 'ConnectedApp' }], '64.0');
       expect((Array.isArray(list) ? list : [list]).map((p) => p.fullName)).to.deep.equal(['Js_App']);
-      const failed = await conn.metadata.create('ConnectedApp', { fullName: 'Js_App', label: 'x', contactEmail: 'a' } as never);
+      const failed = await conn.metadata.create('ConnectedApp', { fullName: 'Js_App', contactEmail: 'a', label: 'x' } as never);
       expect(failed).to.deep.include({ success: false });
     });
 

@@ -1,7 +1,8 @@
 /*
  * The Metadata API SOAP endpoint (POST /services/Soap/m/NN.N) and the REST deploy resource, over MetadataStore.
- * Response shapes follow what jsforce and SDR read (reference §5): prefixed soapenv Envelope/Body, <opResponse>
- * with <result> children, xsi:type on records, HTTP 500 faults with a prefixed faultcode.
+ * Response shapes follow what jsforce and SDR read (docs/salesforce-facts.md#f-md-soap-shapes and
+ * #f-md-deploy-shape): prefixed soapenv Envelope/Body, <opResponse> with <result> children, xsi:type on records,
+ * HTTP 500 faults with a prefixed faultcode.
  */
 // Async jobs are records whose state the runners advance in place.
 /* eslint-disable no-param-reassign */
@@ -47,15 +48,18 @@ export type SoapContext = {
   ecaMetadataAccessGap?(user: EmulatedUser): EcaMetadataAccessGap;
 };
 
-/** The metadata type that holds an External Client App's consumer key and secret (metadata-semantics §2.3). */
+/**
+ * The metadata type that holds an External Client App's consumer key and secret
+ * (docs/salesforce-facts.md#f-eca-metadata-secret-access).
+ */
 const SECRET_BEARING_TYPE = 'ExtlClntAppGlobalOauthSettings';
 export const ECA_METADATA_SETTING = 'Allow Access to OAuth Consumer Secrets via Metadata API';
 export const ECA_METADATA_PERMISSION = 'View External Client Apps Consumer Secrets in Metadata';
 
 /**
- * Why a user may not touch the global OAuth settings, naming only what is missing. UNCONFIRMED: Salesforce's own
- * wording is not published; INSUFFICIENT_ACCESS and the setting/permission names are from the Metadata API guide.
- * §2.4 says the same rule covers ExtlClntAppOauthSettings, but that type holds no secret: not modelled.
+ * Why a user may not touch the global OAuth settings, naming only what is missing. UNCONFIRMED
+ * (docs/salesforce-facts.md#f-emu-wordings): Salesforce's own wording is not published; INSUFFICIENT_ACCESS and the setting/permission names are from the Metadata API guide.
+ * The guide says the same rule covers ExtlClntAppOauthSettings, but that type holds no secret: not modelled.
  */
 export function ecaSecretAccessMessage(gap: EcaMetadataAccessGap): string {
   const missing = [
@@ -596,7 +600,10 @@ function missingFullName(changes: ComponentChange[]): ComponentResult[] | undefi
   }));
 }
 
-/** A CRUD call with global OAuth settings the user may not write fails whole (simplest; UNCONFIRMED for mixed calls). */
+/**
+ * A CRUD call with global OAuth settings the user may not write fails whole (simplest; UNCONFIRMED for mixed calls,
+ * docs/salesforce-facts.md#f-eca-metadata-secret-access).
+ */
 function refusedSecretChanges(ctx: SoapContext, user: EmulatedUser, changes: ComponentChange[]): ComponentResult[] | undefined {
   const gap = ctx.ecaMetadataAccessGap?.(user) ?? [];
   if (gap.length === 0 || !changes.some((c) => c.type === SECRET_BEARING_TYPE)) return undefined;
@@ -672,6 +679,7 @@ async function dispatch(
       // Chosen over an empty record: a fault tells the caller why, where an empty record reads as "no such component".
       const gap = secretGap(ctx, user, type);
       if (gap.length > 0) throw new SoapFaultError('sf:INSUFFICIENT_ACCESS', ecaSecretAccessMessage(gap));
+      // A missing name reads as an empty record (docs/salesforce-facts.md#f-md-read-missing).
       const records = children(op, 'fullNames').map((n) => {
         const content = store.read(type, n.text.trim());
         return content ? { '@xsi:type': type, ...content } : null;

@@ -15,7 +15,7 @@ export type OrgDirectory = {
   userExists(username: string): boolean;
 };
 
-export type StoreSettingsLike = { liveDelayMs: number; allowConnectedAppCreation: boolean };
+export type StoreSettingsLike = { liveDelayMs: number; allowConnectedAppCreation: boolean; connectedAppBlockMessage?: string };
 
 export type AppSummary = { app: EmulatedOAuthApp; id: string; createdDate: string; lastModifiedDate: string; live: boolean };
 
@@ -59,12 +59,17 @@ export type OrgSettings = {
   ecaSecretRestAccess: boolean;
   /**
    * External Client App Settings > "Allow Access to OAuth Consumer Secrets via Metadata API" (enableConsumerSecretApiAccess).
-   * Off: ExtlClntAppGlobalOauthSettings can be neither read, retrieved nor deployed (metadata-semantics §2.3, §2.9).
+   * Off: ExtlClntAppGlobalOauthSettings can be neither read, retrieved nor deployed (docs/salesforce-facts.md#f-eca-metadata-secret-access).
    * On by default so an emulated admin works as before; Salesforce recommends off, so tests switch it off.
    */
   ecaMetadataSecretAccess: boolean;
   /** Dev Hub enabled: the CLI's ScratchOrgInfo probe succeeds only then. */
   isDevHub: boolean;
+  /**
+   * The wording of the Spring '26 connected app creation refusal; absent: the store's default. Salesforce has not
+   * published it (docs/salesforce-facts.md#f-ca-creation-block), so tests vary it to prove recognition by meaning.
+   */
+  connectedAppBlockMessage?: string;
 };
 
 export type Session = {
@@ -90,7 +95,7 @@ export type AuthorizationCode = {
 
 /**
  * System permissions the emulator models; only the ones it checks. ViewEcaSecretsInMetadata is "View External Client
- * Apps Consumer Secrets in Metadata" (metadata-semantics §2.3).
+ * Apps Consumer Secrets in Metadata" (docs/salesforce-facts.md#f-eca-metadata-secret-access).
  */
 export type UserPermission = 'ViewClientSecret' | 'ExternalClientAppDeveloper' | 'ApiEnabled' | 'ViewEcaSecretsInMetadata';
 
@@ -149,6 +154,7 @@ export class IdFactory {
   }
 }
 
+/** Opaque token text (docs/salesforce-facts.md#f-access-token-opaque). */
 function b64Token(bytes: number): string {
   // Real tokens are base64-like with '.' and '_' in them; base64url with '-' mapped to '.' looks the same. At most one
   // '.' is kept: a token with exactly two would have three dot-separated parts, which jsforce takes for a JWT (and
@@ -176,7 +182,13 @@ export type OrgStateJson = {
   store?: unknown;
 };
 
-export type OrgStateOptions = { orgName?: string; settings?: Partial<OrgSettings>; now?: () => number };
+export type OrgStateOptions = {
+  orgName?: string;
+  settings?: Partial<OrgSettings>;
+  now?: () => number;
+  /** A sandbox: Organization.IsSandbox is true and JWT audiences are the sandbox ones (docs/salesforce-facts.md#f-jwt-audience). */
+  isSandbox?: boolean;
+};
 
 export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
   public org: OrgInfo;
@@ -204,7 +216,7 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
       name: options.orgName ?? 'OAuth Apps Emulator',
       instanceName: 'EMU1',
       organizationType: 'Developer Edition',
-      isSandbox: false,
+      isSandbox: options.isSandbox ?? false,
       namespacePrefix: null,
       createdDate: created,
     };
@@ -283,14 +295,19 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
 
   public attachStore(store: S): void {
     this.storeRef = store;
-    // eslint-disable-next-line no-param-reassign -- the store reads its creation switch from its own settings
-    store.settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
+    this.syncStoreSettings();
   }
 
-  /** Changes org settings, keeping the store's copy of the creation switch in step. */
+  /** Changes org settings, keeping the store's copy of the creation switch and its refusal wording in step. */
   public updateSettings(patch: Partial<OrgSettings>): void {
     this.settings = { ...this.settings, ...patch };
-    if (this.storeRef) this.storeRef.settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
+    if (this.settings.connectedAppBlockMessage === undefined) delete this.settings.connectedAppBlockMessage;
+    this.syncStoreSettings();
+  }
+
+  /** Makes the org a sandbox or a production org (docs/salesforce-facts.md#f-jwt-audience). */
+  public setSandbox(isSandbox: boolean): void {
+    this.org = { ...this.org, isSandbox };
   }
 
   public addUser(input: {
@@ -447,5 +464,14 @@ export class OrgState<S extends AppStore = AppStore> implements OrgDirectory {
       bootstrap: this.bootstrap,
       store: this.storeRef?.toJSON(),
     };
+  }
+
+  private syncStoreSettings(): void {
+    if (!this.storeRef) return;
+    // The store reads the creation switch and the refusal wording from its own settings.
+    const settings = this.storeRef.settings;
+    settings.allowConnectedAppCreation = this.settings.allowConnectedAppCreation;
+    if (this.settings.connectedAppBlockMessage === undefined) delete settings.connectedAppBlockMessage;
+    else settings.connectedAppBlockMessage = this.settings.connectedAppBlockMessage;
   }
 }
