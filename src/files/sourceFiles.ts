@@ -2,7 +2,7 @@
  * Source files for new components, placed where `sf project retrieve start` puts a component new to the project:
  * `<packageDir>/main/default/<directoryName>/<fullName>.<suffix>-meta.xml` (SDR's DEFAULT_PACKAGE_ROOT_SFDX). A
  * component already somewhere else in the package directory is found there, as SDR would merge into it.
- * Secrets never reach a source file.
+ * Consumer keys and secrets never reach a source file (docs/salesforce-facts.md#f-source-credentials).
  */
 import { mkdir, readdir, writeFile, access } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { Messages } from '@salesforce/core';
 import type { MetadataComponent } from '../model/appModel.js';
 import { toSourceXml } from '../metadata/xml.js';
 import { metadataTypeInfo } from '../metadata/registry.js';
+import { withoutCredentials } from '../metadata/credentialElements.js';
 import { appKindInfo } from '../metadata/appKinds.js';
 import type { AppKind } from '../model/appModel.js';
 import { resolveProjectContext } from './project.js';
@@ -20,24 +21,6 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
 export function sourceFilePath(component: Pick<MetadataComponent, 'type' | 'fullName'>, packageDir: string): string {
   const info = metadataTypeInfo(component.type);
   return join(resolve(packageDir), 'main', 'default', info.directoryName, `${component.fullName}.${info.suffix}-meta.xml`);
-}
-
-const SECRET_ELEMENTS = new Set(['consumerSecret']);
-
-/** A copy of the component without the consumer secret, at any depth. */
-export function stripSecrets(component: MetadataComponent): MetadataComponent {
-  const strip = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(strip);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value as Record<string, unknown>)
-          .filter(([key]) => !SECRET_ELEMENTS.has(key))
-          .map(([key, inner]) => [key, strip(inner)])
-      );
-    }
-    return value;
-  };
-  return { ...component, content: strip(component.content) as Record<string, unknown> };
 }
 
 const exists = async (path: string): Promise<boolean> =>
@@ -117,7 +100,7 @@ export async function planSourceFiles(
   }
   return {
     files: components.map((component, i) => {
-      const clean = stripSecrets(component);
+      const clean = withoutCredentials(component);
       return { component: clean, path: located[i].path, xml: toSourceXml(clean), replaces: located[i].exists };
     }),
   };

@@ -37,7 +37,7 @@ export type AppKindInfo = KindRules & {
   oauthSettings: { type: string; path: readonly string[] };
   /** Consumer key and secret can be rotated through metadata (shouldRotateConsumerKey/Secret). */
   consumerRotation: boolean;
-  /** A Dev Hub logged in through this kind can create scratch orgs (docs/salesforce-facts.md#f-devhub-eca). */
+  /** A Dev Hub logged in through this kind can create scratch orgs (docs/salesforce-facts.md#f-eca-devhub-scratch). */
   devHubLogin: boolean;
   /** Orgs may refuse to create new apps of this kind (Spring '26, docs/salesforce-facts.md#f-ca-creation-block). */
   creationMayBeBlocked: boolean;
@@ -73,7 +73,7 @@ const connectedApp: AppKindInfo = {
 };
 
 /*
- * Satellite names: this plugin's first, then what Setup names them when an app is made there (seen in sfdx-hardis's
+ * Satellite names: this plugin's first, then what Setup names them when an app is made there (docs/salesforce-facts.md#f-eca-setup-names; sfdx-hardis's
  * restore logic) and the policies an org creates by itself.
  */
 const ECA_SATELLITE_NAMES: Record<string, (appName: string) => string[]> = {
@@ -118,7 +118,7 @@ export function appKindInfo(kind: AppKind): AppKindInfo {
 
 /**
  * A deploy refused the global OAuth settings for want of the org setting or user permission that guard consumer secrets
- * in the Metadata API (metadata-semantics §2.3). Salesforce's wording is not published: matched loosely.
+ * in the Metadata API (docs/salesforce-facts.md#f-eca-metadata-secret-access). Salesforce's wording is not published: matched loosely.
  */
 export function isGlobalOauthAccessRefusal(problem: {
   type: string;

@@ -44,7 +44,7 @@ const IP_RELAXATION_TO_ECA: Record<IpRelaxation, string> = {
 
 /*
  * ExtlClntAppOauthSettings' scope list spells the sfap_api scope SFApiPlatform where the connected app enum says
- * SFAP (metadata-semantics 2.4; UNCONFIRMED whether SFAP is also accepted).
+ * SFAP (docs/salesforce-facts.md#f-eca-scopes: SFAP itself is not in the ECA list).
  */
 const ECA_SCOPE_SPELLING: Partial<Record<MetadataScope, string>> = { SFAP: 'SFApiPlatform' };
 
@@ -179,7 +179,7 @@ function fromEcaRefreshToken(policy: Record<string, unknown>): RefreshTokenPolic
       unit: (['hours', 'days', 'months'].includes(unit) ? unit : 'days') as 'hours' | 'days' | 'months',
     };
   }
-  // What an org puts in the policies it creates by itself (observed on a live org): 365 days.
+  // What an org puts in the policies it creates by itself (docs/salesforce-facts.md#f-eca-default-policies): 365 days.
   return { type: 'specificLifetime', value: 365, unit: 'days' };
 }
 

@@ -44,7 +44,7 @@ export type AppDefinitionInput = {
   contactEmail?: string;
   contactPhone?: string;
   callbackUrls?: string[];
-  /** Add the org's My Domain URL (the target org's instance URL) as a callback URL, as Setup suggests (seed 003). */
+  /** Add the org's My Domain URL (the target org's instance URL) as a callback URL, as Setup suggests (docs/salesforce-facts.md#f-mydomain-callback). */
   callbackUrlMyDomain?: boolean;
   /** Scope names in any spelling parseScopes accepts. */
   scopes?: string[];
@@ -181,7 +181,7 @@ function resolveIdentity(
 function resolveCallbackUrls(input: AppDefinitionInput, context: AppDefinitionContext): string[] {
   const callbackUrls = nonEmpty(input.callbackUrls);
   if (input.callbackUrlMyDomain) {
-    // Seed 003: "The callback URL is your domain URL". It stands in for the localhost default when nothing else is given.
+    // "The callback URL is your domain URL" (docs/salesforce-facts.md#f-mydomain-callback). It stands in for the localhost default when nothing else is given.
     if (!context.myDomainUrl) throw messages.createError('error.MyDomainUnknown');
     const myDomain = context.myDomainUrl.replace(/\/+$/, '');
     if (!callbackUrls.includes(myDomain)) callbackUrls.push(myDomain);

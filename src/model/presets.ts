@@ -6,11 +6,11 @@ import { PRESET_NAMES, type AppSettings, type PresetName } from './appSettings.j
 
 export { PRESET_NAMES, type PresetName };
 
-/** The Salesforce DX guide's refresh token and session advice (seeds 001, 002): 90 days, 15 minutes. */
+/** The Salesforce DX guide's refresh token and session advice (docs/salesforce-facts.md#f-sfdx-cli-app-settings): 90 days, 15 minutes. */
 const CLI_POLICIES: AppSettings = { refreshTokenPolicy: '90d', sessionTimeoutMinutes: 15 };
 
 const PRESETS: Record<PresetName, AppSettings> = {
-  // Seeds 000-002: the app `sf org login jwt` needs. A key and certificate are generated; admin-approved users with
+  // docs/salesforce-facts.md#f-sfdx-cli-app-settings: the app `sf org login jwt` needs. A key and certificate are generated; admin-approved users with
   // the target user's profile pre-authorized (JWT has no approval step).
   jwt: {
     ...CLI_POLICIES,
@@ -27,7 +27,7 @@ const PRESETS: Record<PresetName, AppSettings> = {
     requireSecretForWebServer: false,
     requireSecretForRefreshToken: false,
   },
-  // Seed 003: an integration app (data sync): device flow, full scope, My Domain callback, secrets required for
+  // docs/salesforce-facts.md#f-integration-app-settings: an integration app (data sync): device flow, full scope, My Domain callback, secrets required for
   // the web server and refresh token flows, client credentials (its run-as user must be given), introspect all
   // tokens, no digital signature.
   integration: {

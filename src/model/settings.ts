@@ -92,7 +92,7 @@ function tokenSwitchRow<const P extends `${'idToken' | 'assetToken'}.${string}`>
 
 /*
  * The rows, keyed by flag name. Flow switch elements: v63 WSDL, ConnectedAppOauthConfig and
- * ExtlClntAppGlobalOauthSettings (docs/salesforce-facts.md#f-flow-elements).
+ * ExtlClntAppGlobalOauthSettings (docs/salesforce-facts.md#f-md-wsdl-v63).
  */
 export const SETTINGS = {
   label: { path: 'label', group: 'App', type: 'string', char: 'l' },

@@ -1,5 +1,5 @@
 /*
- * --definition-file with the real sf CLI against the emulator: an integration app (seed 003's settings) made from a
+ * --definition-file with the real sf CLI against the emulator: an integration app (docs/salesforce-facts.md#f-integration-app-settings) made from a
  * JSON file as an External Client App, then display's --json output fed back as the definition of a second app,
  * which must come out with the same settings. A dry run from the same file deploys nothing.
  */
@@ -120,7 +120,7 @@ describe('Definition file with the real sf CLI', function () {
     expect(strip(again.json.result!)).to.deep.equal(strip(original));
   });
 
-  it('the integration preset (seed 003) makes an app whose key and secret get a client credentials token', async () => {
+  it('the integration preset (docs/salesforce-facts.md#f-integration-app-settings) makes an app whose key and secret get a client credentials token', async () => {
     const secretFile = join(project.dir, 'integration.secret');
     const created = await session.json<CreateResult>(
       ['external-client-app', 'create', '--preset', 'integration', '--name', 'Sync_Preset', '--client-credentials-user', RUN_AS, '--secret-file', secretFile, '-o', 'defs'],
@@ -154,7 +154,7 @@ describe('Definition file with the real sf CLI', function () {
     expect(bad.body).to.deep.equal({ error: 'invalid_client', error_description: 'invalid client credentials' });
   });
 
-  it('the jwt preset (seed 000) logs in with JWT', async () => {
+  it('the jwt preset (docs/salesforce-facts.md#f-sfdx-cli-app-settings) logs in with JWT', async () => {
     const created = await session.json<CreateResult & { login?: { alias?: string } }>(
       ['external-client-app', 'create', '--preset', 'jwt', '--name', 'Jwt_Preset', '--username', RUN_AS, '--permission-set', 'CLI_Access', '--login', 'jwt', '--alias', 'preset-ci', '-o', 'defs'],
       { cwd: project.dir }

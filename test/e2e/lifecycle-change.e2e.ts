@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
 import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
+import { withoutCredentials } from '../../src/metadata/credentialElements.js';
 import { describeRun, sharedSession, type SfSession, type TestProject } from './harness.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -145,7 +146,9 @@ describe('Changing apps with the real sf CLI: update, rotate-certificate, create
 
         // An element the plugin does not model, in the org (as Setup or another tool would put it) and in the file.
         const component = emu.store.list(changed).find((c) => c.fullName === name || c.fullName.startsWith(`${name}_`))!;
-        const { fullName, ...content } = emu.store.read(changed, component.fullName)!;
+        const { fullName, ...read } = emu.store.read(changed, component.fullName)!;
+        // As Setup sends an edit: without the consumer key (the org refuses one on an update).
+        const content = withoutCredentials({ type: changed, fullName: String(fullName), content: read }).content;
         const saved = emu.store.save(
           [{ type: changed, fullName: String(fullName), content: withElement(content, unknown.element, unknown.value, unknown.before) }],
           { mode: 'update', allOrNothing: true }

@@ -1,7 +1,7 @@
 /*
- * createApp against the in-process emulator with a real Connection: the seeds' defaults, validation before any write,
+ * createApp against the in-process emulator with a real Connection: the Salesforce DX guide's defaults, validation before any write,
  * cleanup after a failed deploy, the connected app creation block, consumer secrets, reading the consumer key back,
- * and the login chain for each row of the token-error table (reference metadata-semantics.md 4.3).
+ * and the login chain for each row of the token-error table (docs/salesforce-facts.md#f-token-errors).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -84,7 +84,7 @@ describe('createApp against the emulator', function () {
     soapOperations(org.emulator).filter((op) => /^(create|update|upsert|delete)Metadata$|^deploy$/.test(op));
 
   describe('defaults and files', () => {
-    it('creates a connected app with the seeds settings, a 0600 key and schema-valid source', async () => {
+    it('creates a connected app with the Salesforce DX guide's settings, a 0600 key and schema-valid source', async () => {
       const dir = await makeProject();
       org.emulator.clearRequests();
       const result = await createApp(flags('Default_App'), context(dir));
@@ -359,8 +359,10 @@ describe('createApp against the emulator', function () {
       await createConnectedApp(org.conn, def);
       org.emulator.store.settings.liveDelayMs = 600;
       const { buildConnectedApp } = await import('../../src/metadata/connectedApp.js');
-      const updated = buildConnectedApp({ ...def, permissionSets: ['CLI_Access'] });
-      await org.conn.metadata.update('ConnectedApp', { fullName: updated.fullName, ...updated.content } as never);
+      // As Setup would send it: no consumer key (the org refuses one on an update).
+      const updated = buildConnectedApp({ ...def, consumerKey: undefined, permissionSets: ['CLI_Access'] });
+      const saved = (await org.conn.metadata.update('ConnectedApp', { fullName: updated.fullName, ...updated.content } as never)) as unknown as { success: boolean | string };
+      expect(String(saved.success)).to.equal('true');
       const result = await loginWithJwt({
         clientId: def.consumerKey!,
         privateKeyFile: keyFile,

@@ -1,6 +1,6 @@
 /*
  * Definitions and expected element orders shared by the library's tests. The orders are the xsd:sequence orders of
- * /work/shared/reference/metadata-types.md (Metadata API v63 WSDL), copied here so the tests stand alone.
+ * the Metadata API v63 WSDL (docs/salesforce-facts.md#f-md-wsdl-v63), copied here so the tests stand alone.
  */
 import type { OAuthAppDefinition } from '../../src/model/appModel.js';
 import { buildAppDefinition } from '../../src/model/appDefinition.js';

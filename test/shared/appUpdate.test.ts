@@ -12,7 +12,8 @@ import { readApp } from '../../src/org/inventory.js';
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { parseSourceXml, toSourceXml } from '../../src/metadata/xml.js';
-import { sourceFilePath, stripSecrets } from '../../src/files/sourceFiles.js';
+import { sourceFilePath } from '../../src/files/sourceFiles.js';
+import { withoutCredentials } from '../../src/metadata/credentialElements.js';
 import type { AppKind, MetadataComponent } from '../../src/model/appModel.js';
 import { createConnectedApp, definition, deployComponents, soapOperations, startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
@@ -35,7 +36,7 @@ describe('appUpdate', function () {
       const path = sourceFilePath(component, join(project, 'force-app'));
       // eslint-disable-next-line no-await-in-loop
       await mkdir(join(path, '..'), { recursive: true });
-      const content = { ...stripSecrets(component).content, ...(extra[component.type] ?? {}) };
+      const content = { ...withoutCredentials(component).content, ...(extra[component.type] ?? {}) };
       // eslint-disable-next-line no-await-in-loop
       await writeFile(path, toSourceXml({ type: component.type, content }));
       files.push(path);

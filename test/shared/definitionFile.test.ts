@@ -65,7 +65,7 @@ function displayOutput(definition: OAuthAppDefinition, kind: AppKind): Record<st
   return { kind, ...shown, certificateExpires: '2030-01-01T00:00:00.000Z' };
 }
 
-/** An integration app like seed 003, written by hand the way a user would. */
+/** An integration app like docs/salesforce-facts.md#f-integration-app-settings, written by hand the way a user would. */
 const INTEGRATION_FILE = {
   $schema: './node_modules/sf-plugin-oauth-apps/schemas/app-definition.schema.json',
   name: 'Data_Sync',

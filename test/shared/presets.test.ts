@@ -30,7 +30,7 @@ async function build(
 }
 
 describe('presets', () => {
-  it('jwt: the Salesforce DX JWT app (seeds 000-002): certificate, api web refresh_token, admin-approved, 90 days, 15 minutes', async () => {
+  it('jwt: the Salesforce DX JWT app (docs/salesforce-facts.md#f-sfdx-cli-app-settings): certificate, api web refresh_token, admin-approved, 90 days, 15 minutes', async () => {
     for (const kind of ['ConnectedApp', 'ExternalClientApplication'] as const) {
       const { definition, noCertificate } = await build('jwt', kind);
       expect(noCertificate).to.equal(false);
@@ -55,7 +55,7 @@ describe('presets', () => {
     }
   });
 
-  it('integration (seed 003): device flow, full scope, My Domain callback, secrets required, client credentials, introspection', async () => {
+  it('integration (docs/salesforce-facts.md#f-integration-app-settings): device flow, full scope, My Domain callback, secrets required, client credentials, introspection', async () => {
     const { definition, noCertificate } = await build('integration', 'ExternalClientApplication', { clientCredentialsUser: 'sync@example.com' });
     expect(noCertificate).to.equal(true);
     expect(definition.scopes).to.deep.equal(['Full']);

@@ -6,10 +6,10 @@ import {
   existingSourceFiles,
   planSourceFiles,
   sourceFilePath,
-  stripSecrets,
   writeSourceFiles,
 } from '../../src/files/sourceFiles.js';
 import { metadataTypeInfo } from '../../src/metadata/registry.js';
+import { withoutCredentials } from '../../src/metadata/credentialElements.js';
 import { buildConnectedApp } from '../../src/metadata/connectedApp.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import { parseSourceXml } from '../../src/metadata/xml.js';
@@ -47,7 +47,7 @@ describe('sourceFiles', () => {
     );
   });
 
-  it('writes the ECA set without the consumer secret and returns the paths', async () => {
+  it('writes the ECA set without the consumer key or secret and returns the paths', async () => {
     const components = buildExternalClientApp(fullDefinition());
     const paths = await writeSourceFiles(components, packageDir);
     expect(paths).to.have.length(5);
@@ -57,8 +57,9 @@ describe('sourceFiles', () => {
     const global = await readFile(paths[1], 'utf8');
     expect(global).not.to.include('consumerSecret');
     expect(global).not.to.include('SecretValue123456');
-    expect(parseSourceXml(global).content.consumerKey).to.equal('00012345678');
-    // The caller's component still has its secret for the deploy.
+    expect(parseSourceXml(global).content).not.to.have.property('consumerKey');
+    // The caller's component still has its key and secret for the deploy.
+    expect(components[1].content.consumerKey).to.equal('00012345678');
     expect(components[1].content.consumerSecret).to.equal('SecretValue123456');
   });
 
@@ -114,11 +115,21 @@ describe('sourceFiles', () => {
     expect(await readFile(plan.files[0].path, 'utf8')).to.equal('raced');
   });
 
-  it('stripSecrets removes consumerSecret at any depth and leaves the rest', () => {
-    const stripped = stripSecrets(buildConnectedApp(fullDefinition()));
+  it('withoutCredentials removes the consumer key and secret at any depth and leaves the rest', () => {
+    const built = buildConnectedApp(fullDefinition());
+    expect((built.content.oauthConfig as Record<string, unknown>).consumerKey).to.equal('00012345678');
+    const stripped = withoutCredentials(built);
     const oauth = stripped.content.oauthConfig as Record<string, unknown>;
     expect(oauth).not.to.have.property('consumerSecret');
-    expect(oauth.consumerKey).to.equal('00012345678');
+    expect(oauth).not.to.have.property('consumerKey');
     expect(oauth.scopes).to.deep.equal(['Api', 'Web', 'RefreshToken', 'OpenID', 'SFAP']);
+  });
+
+  it('writes source files without the consumer key or secret (they are org-specific)', async () => {
+    const plan = await planSourceFiles([buildConnectedApp(fullDefinition())], join(dir, 'creds-app'), { overwrite: false });
+    const [path] = await writeSourceFiles(plan);
+    const xml = await readFile(path, 'utf8');
+    expect(xml).not.to.match(/consumerKey|consumerSecret/);
+    expect(xml).to.include('<callbackUrl>');
   });
 });

@@ -40,7 +40,7 @@ export async function deployOrExplain(
   }
   const refusal = outcome.problems.find(isGlobalOauthAccessRefusal);
   if (refusal) {
-    // The org guards consumer keys and secrets in metadata (metadata-semantics §2.3): say who can open it up.
+    // The org guards consumer keys and secrets in metadata (docs/salesforce-facts.md#f-eca-metadata-secret-access): say who can open it up.
     throw messages.createError('error.GlobalOauthAccessRefused', [refusal.fullName, refusal.message], [kept]);
   }
   const text = outcome.problems

@@ -4,25 +4,11 @@
 import type { MetadataComponent } from '../../model/appModel.js';
 import { toSourceXml } from '../../metadata/xml.js';
 import { planSourceFiles, writeSourceFiles } from '../../files/sourceFiles.js';
-import type { Loose } from '../../util/records.js';
+import { MASKED_SECRET, withSecretMasked } from '../../metadata/credentialElements.js';
 
 export type ComponentPreview = { type: string; fullName: string; xml: string; path?: string };
 
-export const MASKED_SECRET = '********';
-
-/** A copy with every consumerSecret replaced by a mask, at any depth. */
-export function maskSecrets(component: MetadataComponent): MetadataComponent {
-  const mask = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(mask);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(value as Loose).map(([key, inner]) => [key, key === 'consumerSecret' ? MASKED_SECRET : mask(inner)])
-      );
-    }
-    return value;
-  };
-  return { ...component, content: mask(component.content) as Loose };
-}
+export { MASKED_SECRET };
 
 /**
  * The source XML of every component (secrets masked). With outputDir, the source files are written there, in a
@@ -35,7 +21,7 @@ export async function previewComponents(
   const previews = components.map((component) => ({
     type: component.type,
     fullName: component.fullName,
-    xml: toSourceXml(maskSecrets(component)),
+    xml: toSourceXml(withSecretMasked(component)),
   }));
   if (!options.outputDir) return previews;
   const paths = await writeSourceFiles(await planSourceFiles(components, options.outputDir, { overwrite: options.overwrite }));

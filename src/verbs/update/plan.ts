@@ -5,6 +5,7 @@ import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { assertClientCredentialsUserExists } from '../../org/lookups.js';
 import { appKindInfo } from '../../metadata/appKinds.js';
+import { withoutCredentials } from '../../metadata/credentialElements.js';
 import { appNotFoundError, readApp, type AppRecord } from '../../org/inventory.js';
 import { sameCertificate } from '../../util/pem.js';
 import type { Loose } from '../../util/records.js';
@@ -55,7 +56,11 @@ export function planFromRecord(
     components.push({
       type: component.type,
       fullName: org?.fullName ?? component.fullName,
-      content: org ? applyElementChanges(orgContent, [...changes, ...rotation], component.content) : component.content,
+      // Never the consumer key or secret: the org refuses a connected app's key on update, and neither changes here.
+      content: withoutCredentials({
+        ...component,
+        content: org ? applyElementChanges(orgContent, [...changes, ...rotation], component.content) : component.content,
+      }).content,
       changes,
       elements: [...changes, ...rotation].map((change) => change.path.join('.')),
       isNew: !org,
