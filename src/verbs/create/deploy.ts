@@ -53,9 +53,20 @@ async function removeNewFiles(paths: string[]): Promise<void> {
   await Promise.all(paths.map((path) => rm(path, { force: true })));
 }
 
-/** The block's wording (Spring '26) is matched loosely: its exact text is not published. */
+/**
+ * Whether a refused connected app create is the Spring '26 block. Salesforce has not published its wording
+ * (docs/salesforce-facts.md#f-ca-creation-block), so it is recognised by meaning: the message is about connected apps
+ * and either refuses creating one or points to Salesforce Support or External Client Apps.
+ */
 export function isCreationBlock(message: string): boolean {
-  return /can(no|')t create a connected app|connected apps? creation is (restricted|blocked|disabled)/i.test(message);
+  const aboutConnectedApps = /connected[\s-]*apps?/i.test(message);
+  const aboutCreating = /\b(creat\w*|new)\b/i.test(message);
+  const refused =
+    /\b(can(?:not|['’]t)|not (?:be )?(?:allowed|permitted|available|enabled|supported)|no longer|restricted|blocked|disabled|prohibited|unavailable)\b/i.test(
+      message
+    );
+  const pointsElsewhere = /\bsupport\b|external[\s-]*client[\s-]*app/i.test(message);
+  return aboutConnectedApps && ((aboutCreating && refused) || pointsElsewhere);
 }
 
 function suggestEcaCommand(argv: string[]): string {
