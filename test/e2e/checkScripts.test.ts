@@ -1,6 +1,8 @@
 /*
- * The CI checks (scripts/check-snapshot.js, scripts/check-schemas.js) run against a throwaway plugin in a temp dir,
- * so their verdicts are tested without depending on the real commands; and the harness's JSON parsing.
+ * The CI checks (`npm run test:checks`: @oclif/plugin-command-snapshot's snapshot:compare and schema:compare through
+ * bin/dev.js, as the Salesforce plugins run them) against a throwaway plugin in a temp dir (this repo's package.json,
+ * tsconfig.json and bin/dev.js with one demo command), so their verdicts are tested without depending on the real
+ * commands; and the harness's JSON parsing.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -14,9 +16,11 @@ const run = promisify(execFile);
 
 type Outcome = { code: number; out: string };
 
-async function node(cwd: string, script: string, ...args: string[]): Promise<Outcome> {
+/** `npm run <script>` in the throwaway plugin, as CI runs it. */
+async function npmRun(cwd: string, script: string): Promise<Outcome> {
+  const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(cwd, 'scripts', script), ...args], { cwd });
+    const { stdout, stderr } = await run('npm', ['run', '--silent', script], { cwd, env });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -24,26 +28,37 @@ async function node(cwd: string, script: string, ...args: string[]): Promise<Out
   }
 }
 
-const commandJs = (flags: string): string => `import { Command, Flags } from '@oclif/core';
-export default class Greet extends Command {
-  static summary = 'Greets.';
-  static aliases = ['demo:hello'];
-  static flags = { ${flags} };
-  async run() { return { name: 'x', count: 1 }; }
-}
-`;
+type Demo = { flags?: string; aliases?: string; result?: string };
 
 const FLAGS = "name: Flags.string({ char: 'n', required: true }), tag: Flags.string({ multiple: true })";
 
-describe('CI checks: command snapshot and result schemas', function () {
-  this.timeout(120_000);
+/** A command as src/commands holds them: schema:compare finds the result type in `run(): Promise<...>`. */
+const commandTs = ({ flags = FLAGS, aliases = "['demo:hello']", result = 'count: number' }: Demo = {}): string => `import { Command, Flags } from '@oclif/core';
+
+export type DemoGreetResult = { name: string; ${result}; tags?: string[] };
+
+export default class Greet extends Command {
+  public static readonly summary = 'Greets.';
+  public static readonly aliases = ${aliases};
+  public static readonly flags = { ${flags} };
+
+  public async run(): Promise<DemoGreetResult> {
+    return { name: 'x' } as DemoGreetResult;
+  }
+}
+`;
+
+describe('CI checks: command snapshot and result schemas (npm run test:checks)', function () {
+  this.timeout(300_000);
   let dir: string;
+  const writeCommand = async (demo: Demo = {}): Promise<void> =>
+    writeFile(join(dir, 'src', 'commands', 'demo', 'greet.ts'), commandTs(demo));
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sf-oauth-apps-checks-'));
-    await mkdir(join(dir, 'lib', 'commands', 'demo'), { recursive: true });
     await mkdir(join(dir, 'src', 'commands', 'demo'), { recursive: true });
-    await cp(join(repoRoot, 'scripts'), join(dir, 'scripts'), { recursive: true });
+    await mkdir(join(dir, 'bin'));
+    await cp(join(repoRoot, 'bin', 'dev.js'), join(dir, 'bin', 'dev.js'));
     await cp(join(repoRoot, 'package.json'), join(dir, 'package.json'));
     // The repo's compiler options, without the ambient @types packages: the schema generator then builds a small
     // program and the test stays fast.
@@ -51,63 +66,81 @@ describe('CI checks: command snapshot and result schemas', function () {
     tsconfig.compilerOptions.types = [];
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    await writeFile(join(dir, 'lib', 'commands', 'demo', 'greet.js'), commandJs(FLAGS));
-    await writeFile(
-      join(dir, 'src', 'commands', 'demo', 'greet.ts'),
-      'export type DemoGreetResult = { name: string; count: number; tags?: string[] };\n'
-    );
+  });
+
+  // Every test starts from the same plugin: the demo command as above, nothing recorded yet.
+  beforeEach(async () => {
+    await writeCommand();
+    await rm(join(dir, 'src', 'commands', 'demo', 'broken.ts'), { force: true });
+    await writeFile(join(dir, 'command-snapshot.json'), '[]');
+    await rm(join(dir, 'schemas'), { recursive: true, force: true });
+    await mkdir(join(dir, 'schemas', 'commands'), { recursive: true });
   });
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('snapshot: an unrecorded command fails with the update hint; after snapshot:update it passes', async () => {
-    const first = await node(dir, 'check-snapshot.js');
-    expect(first.code).to.equal(1);
-    expect(first.out).to.include('command "demo:greet" was added').and.include('npm run snapshot:update');
-    expect((await node(dir, 'check-snapshot.js', '--update')).code).to.equal(0);
-    const snapshot = JSON.parse(await readFile(join(dir, 'command-snapshot.json'), 'utf8')) as Array<{ command: string; aliases: string[]; flags: Record<string, unknown> }>;
-    expect(snapshot.map((c) => c.command)).to.deep.equal(['demo:greet']);
-    expect(snapshot[0].aliases).to.deep.equal(['demo:hello']);
-    expect(snapshot[0].flags.name).to.deep.equal({ char: 'n', aliases: [], multiple: false, required: true, type: 'option' });
-    expect((await node(dir, 'check-snapshot.js')).code).to.equal(0);
+  it('an unrecorded command fails; snapshot:update and schemas:update record it, and then the checks pass', async () => {
+    const unrecorded = await npmRun(dir, 'test:checks');
+    expect(unrecorded.code, unrecorded.out).to.equal(1);
+    expect(unrecorded.out).to.include('+demo:greet').and.include('update the snapshot file');
+
+    expect((await npmRun(dir, 'snapshot:update')).code).to.equal(0);
+    const snapshot = JSON.parse(await readFile(join(dir, 'command-snapshot.json'), 'utf8')) as unknown[];
+    expect(snapshot).to.deep.equal([
+      { alias: ['demo:hello'], command: 'demo:greet', flagAliases: [], flagChars: ['n'], flags: ['name', 'tag'], plugin: 'sf-plugin-oauth-apps' },
+    ]);
+    // The snapshot matches now; the result schema is still missing.
+    const noSchema = await npmRun(dir, 'test:checks');
+    expect(noSchema.code, noSchema.out).to.equal(1);
+    expect(noSchema.out).to.include('Found the following schema changes').and.include('demo:greet');
+
+    expect((await npmRun(dir, 'schemas:update')).code).to.equal(0);
+    const passing = await npmRun(dir, 'test:checks');
+    expect(passing.code, passing.out).to.equal(0);
   });
 
-  it('snapshot: a removed flag, a changed flag and a removed alias are errors', async () => {
+  it('a removed flag, a removed short flag and a removed alias fail the snapshot check', async () => {
+    expect((await npmRun(dir, 'snapshot:update')).code).to.equal(0);
+    await writeCommand({ flags: 'name: Flags.string({ required: true })', aliases: '[]' });
+    const outcome = await npmRun(dir, 'test:checks');
+    expect(outcome.code, outcome.out).to.equal(1);
+    const lines = outcome.out.split('\n').map((line) => line.trim());
+    expect(lines).to.include.members(['demo:greet', 'Flags:', '-tag', 'Short Flags:', '-n', 'Aliases:', '-demo:hello']);
+  });
+
+  it('a command file that fails to load fails the checks instead of vanishing from them', async () => {
+    expect((await npmRun(dir, 'snapshot:update')).code).to.equal(0);
     await writeFile(
-      join(dir, 'lib', 'commands', 'demo', 'greet.js'),
-      commandJs("name: Flags.string({ char: 'n' })").replace("static aliases = ['demo:hello'];", '')
+      join(dir, 'src', 'commands', 'demo', 'broken.ts'),
+      "import { Command } from '@oclif/core';\nimport { nothing } from './nowhere.js';\n\n" +
+        'export type DemoBrokenResult = { ok: boolean };\n\n' +
+        'export default class Broken extends Command {\n  public async run(): Promise<DemoBrokenResult> {\n    return { ok: nothing };\n  }\n}\n'
     );
-    const outcome = await node(dir, 'check-snapshot.js');
-    expect(outcome.code).to.equal(1);
-    expect(outcome.out).to.include('demo:greet: flag --tag was removed');
-    expect(outcome.out).to.include('demo:greet: flag --name required changed from true to false');
-    expect(outcome.out).to.include('demo:greet: alias "demo:hello" was removed');
-    await writeFile(join(dir, 'lib', 'commands', 'demo', 'greet.js'), commandJs(FLAGS));
+    const outcome = await npmRun(dir, 'test:checks');
+    expect(outcome.code, outcome.out).to.not.equal(0);
+    // oclif only warns about a command it cannot import and leaves it out, so snapshot:compare sees nothing new;
+    // schema:compare then meets a command file that belongs to no loaded command.
+    expect(outcome.out).to.include('ModuleLoadError').and.include('No commandId found for file');
+    expect(outcome.out).to.include(join('demo', 'broken.ts'));
   });
 
-  it('snapshot: a command file that fails to load fails the check instead of vanishing from it', async () => {
-    await writeFile(join(dir, 'lib', 'commands', 'demo', 'broken.js'), "import { nothing } from './nowhere.js';\n");
-    const outcome = await node(dir, 'check-snapshot.js');
-    await rm(join(dir, 'lib', 'commands', 'demo', 'broken.js'));
-    expect(outcome.code).to.equal(1);
-    expect(outcome.out).to.include('failed to load').and.include('demo:broken');
-  });
-
-  it('schemas: schemas:update writes the schema, the check passes, a changed result type fails', async () => {
-    expect((await node(dir, 'check-schemas.js', '--update')).code).to.equal(0);
-    const schema = JSON.parse(await readFile(join(dir, 'schemas', 'demo-greet.json'), 'utf8')) as {
+  it('schemas:update writes the result schema; a changed result type fails the schema check', async () => {
+    expect((await npmRun(dir, 'snapshot:update')).code).to.equal(0);
+    expect((await npmRun(dir, 'schemas:update')).code).to.equal(0);
+    const schema = JSON.parse(await readFile(join(dir, 'schemas', 'commands', 'demo-greet.json'), 'utf8')) as {
       $ref: string;
       definitions: Record<string, { required: string[] }>;
     };
     expect(schema.$ref).to.equal('#/definitions/DemoGreetResult');
     expect(schema.definitions.DemoGreetResult.required).to.deep.equal(['name', 'count']);
-    expect((await node(dir, 'check-schemas.js')).code).to.equal(0);
-    await writeFile(join(dir, 'src', 'commands', 'demo', 'greet.ts'), 'export type DemoGreetResult = { name: string; count: string };\n');
-    const changed = await node(dir, 'check-schemas.js');
-    expect(changed.code).to.equal(1);
-    expect(changed.out).to.include('DemoGreetResult no longer matches');
+    expect((await npmRun(dir, 'test:checks')).code).to.equal(0);
+
+    await writeCommand({ result: 'count: string' });
+    const changed = await npmRun(dir, 'test:checks');
+    expect(changed.code, changed.out).to.equal(1);
+    expect(changed.out).to.include('Found the following schema changes').and.include('definitions.DemoGreetResult.properties.count.type');
   });
 });
 

@@ -10,6 +10,8 @@
  *   exercise the compiled lib/ that users get.
  * - Linking costs about a second plus the first plugin load, so one linked session is shared per mocha run
  *   (sharedSession()); tests use distinct aliases inside it, or create their own session when they need a clean HOME.
+ * - Nothing outlives the run: sf never starts its background `sf update --autoupdate` (SF_DISABLE_AUTOUPDATE), and a
+ *   root after hook (processes.ts) fails the run if a process it started (marked through RUN_MARKER) is still running.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { registerLeftoverCheck, RUN_MARKER, runId } from './processes.js';
 import { registerTimingHooks } from './timings.js';
 
 const execFileAsync = promisify(execFile);
@@ -134,7 +137,12 @@ export async function waitForFreePort(port: number, timeoutMs = 30_000): Promise
 }
 
 const liveSessionRoots = new Set<string>();
+/** Every session dir of this run, disposed or not: the leftover check looks for processes that run in them. */
+const allSessionRoots = new Set<string>();
 let sessionsCreated = 0;
+// Every process this run starts inherits the marker, whether through SfSession.env or straight from process.env
+// (`npm run emulator`), so the leftover check can tell this run's processes from everything else on the machine.
+process.env[RUN_MARKER] = runId;
 // Safety net: temp HOMEs never outlive the process, even when a test run is interrupted.
 process.on('exit', () => {
   for (const root of liveSessionRoots) rmSync(root, { recursive: true, force: true });
@@ -162,6 +170,9 @@ export class SfSession {
       USERPROFILE: this.home,
       PATH: `${binDir}:${process.env.PATH ?? ''}`,
       SF_DISABLE_TELEMETRY: 'true',
+      // The variable plugin-update's init hook reads: without it every sf run may start `sf update --autoupdate` in
+      // the background, which outlives the test run. SF_AUTOUPDATE_DISABLE (the documented one) does not stop it.
+      SF_DISABLE_AUTOUPDATE: 'true',
       SF_AUTOUPDATE_DISABLE: 'true',
       SF_SKIP_NEW_VERSION_CHECK: 'true',
       SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
@@ -174,12 +185,14 @@ export class SfSession {
       NO_COLOR: '1',
       BROWSER: join(this.root, 'browser.sh'),
       E2E_BROWSER_LOG: join(this.root, 'browser.log'),
+      [RUN_MARKER]: runId,
     };
   }
 
   public static async create(options: { linkPlugin?: boolean } = {}): Promise<SfSession> {
     const root = await mkdtemp(join(tmpdir(), 'sf-oauth-apps-e2e-'));
     liveSessionRoots.add(root);
+    allSessionRoots.add(root);
     sessionsCreated++;
     const home = join(root, 'home');
     await mkdir(home, { recursive: true });
@@ -364,6 +377,7 @@ export function sharedSession(): Promise<SfSession> {
 }
 
 registerTimingHooks(() => sessionsCreated > 0, () => shared);
+registerLeftoverCheck(() => sessionsCreated > 0, () => allSessionRoots);
 
 /** A run's command, exit and output, as the message of a failed assertion. */
 export function describeRun(run: SfRun): string {

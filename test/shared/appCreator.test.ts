@@ -84,7 +84,7 @@ describe('createApp against the emulator', function () {
     soapOperations(org.emulator).filter((op) => /^(create|update|upsert|delete)Metadata$|^deploy$/.test(op));
 
   describe('defaults and files', () => {
-    it('creates a connected app with the Salesforce DX guide's settings, a 0600 key and schema-valid source', async () => {
+    it('creates a connected app with the Salesforce DX guide settings, a 0600 key and schema-valid source', async () => {
       const dir = await makeProject();
       org.emulator.clearRequests();
       const result = await createApp(flags('Default_App'), context(dir));

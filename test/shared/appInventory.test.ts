@@ -78,9 +78,21 @@ describe('appInventory', function () {
   });
 
   describe('readApp', () => {
+    // What a test adds to the org goes again afterwards, so that listApps sees the same org in any order.
+    const added: Array<{ type: string; fullName: string }> = [];
+    afterEach(async () => {
+      // Satellites before their header.
+      for (const { type, fullName } of added.splice(0).reverse()) {
+        // eslint-disable-next-line no-await-in-loop
+        const outcome = (await org.conn.metadata.delete(type, fullName)) as unknown as { success: boolean | string };
+        expect(String(outcome.success), `deleting ${type} ${fullName}`).to.equal('true');
+      }
+    });
+
     it('reads a connected app back as the definition it was created from', async () => {
       const def = definition('Read_Back', { callbackUrls: ['http://localhost:1717/OauthRedirect', 'https://example.com/cb'] });
       await createConnectedApp(org.conn, def);
+      added.push({ type: 'ConnectedApp', fullName: 'Read_Back' });
       org.emulator.clearRequests();
       const record = await readApp(org.conn, 'ConnectedApp', 'Read_Back');
       expect(record?.components.map((c) => c.type)).to.deep.equal(['ConnectedApp']);
@@ -127,6 +139,7 @@ describe('appInventory', function () {
           : { ...c, fullName: c.fullName.replace(/_(glbl|oauth|oauthPlcy|plcy)$/, (_m, s: string) => `_def${{ glbl: 'GlblOauthSet', oauth: 'OauthSet', oauthPlcy: 'OauthPlcy', plcy: 'Plcy' }[s]}`) }
       );
       await deployComponents(org.conn, components);
+      added.push(...components.map(({ type, fullName }) => ({ type, fullName })));
       const record = await readApp(org.conn, 'ExternalClientApplication', 'Setup_Made');
       expect(record?.components.map((c) => c.fullName)).to.have.members([
         'Setup_Made_defOauthPlcy',

@@ -139,13 +139,19 @@ describe('appUpdate', function () {
     const name = 'Upd_Ca';
     let sourceFile: string;
 
-    before(async () => {
-      const component = buildConnectedApp(definition(name));
+    /** Puts a connected app into the org and its source file into the project; returns the file. */
+    async function seedApp(appName: string, overrides: Parameters<typeof definition>[1] = {}): Promise<string> {
+      const component = buildConnectedApp(definition(appName, overrides));
       // startUrl: an element Salesforce has and this plugin does not model.
       component.content.startUrl = 'https://example.com/start';
-      const outcome = await org.conn.metadata.create('ConnectedApp', { fullName: name, ...component.content } as never);
+      const outcome = await org.conn.metadata.create('ConnectedApp', { fullName: appName, ...component.content } as never);
       expect((outcome as unknown as { success: boolean }).success).to.equal(true);
-      [sourceFile] = await writeSources([component], { ConnectedApp: { futureElement: 'from a newer release' } });
+      const [file] = await writeSources([component], { ConnectedApp: { futureElement: 'from a newer release' } });
+      return file;
+    }
+
+    before(async () => {
+      sourceFile = await seedApp(name);
     });
 
     it('in a dry run reports the changes but sends nothing and writes no file', async () => {
@@ -199,14 +205,17 @@ describe('appUpdate', function () {
     });
 
     it('sends nothing and writes nothing when the org already has what is asked', async () => {
-      const fileBefore = await readFile(sourceFile, 'utf8');
+      // An app of its own that already has the callback URL.
+      const same = 'Upd_Ca_Same';
+      const file = await seedApp(same, { callbackUrls: ['http://localhost:1717/OauthRedirect', 'https://ci.example.com/callback'] });
+      const fileBefore = await readFile(file, 'utf8');
       org.emulator.clearRequests();
-      const plan = await planUpdate(context('ConnectedApp'), name, { addCallbackUrls: ['https://ci.example.com/callback'] });
+      const plan = await planUpdate(context('ConnectedApp'), same, { addCallbackUrls: ['https://ci.example.com/callback'] });
       const result = await executeUpdate(plan, context('ConnectedApp'));
       expect(result).to.include({ deployed: false });
       expect(result.changes).to.deep.equal([]);
       expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
-      expect(await readFile(sourceFile, 'utf8')).to.equal(fileBefore);
+      expect(await readFile(file, 'utf8')).to.equal(fileBefore);
     });
 
     it('refuses a malformed project file before sending anything, so org and file never disagree', async () => {
@@ -254,8 +263,9 @@ describe('appUpdate', function () {
     const name = 'Upd_Eca';
     let files: string[];
 
-    before(async () => {
-      const components = buildExternalClientApp(definition(name, { consumerKey: 'UpdEcaKey12345678' }));
+    /** Deploys an External Client App and writes its source files into the project; returns the files. */
+    async function seedApp(appName: string, consumerKey: string): Promise<string[]> {
+      const components = buildExternalClientApp(definition(appName, { consumerKey }));
       // isFirstPartyAppEnabled: an element of the OAuth settings this plugin does not model.
       const oauth = components.find((c) => c.type === 'ExtlClntAppOauthSettings')!;
       const entries = Object.entries(oauth.content);
@@ -263,7 +273,11 @@ describe('appUpdate', function () {
       entries.splice(entries.findIndex(([key]) => key === 'label'), 0, ['isFirstPartyAppEnabled', false]);
       oauth.content = Object.fromEntries(entries);
       await deployComponents(org.conn, components);
-      files = await writeSources(components, { ExtlClntAppOauthSettings: { futureElement: 'kept' } });
+      return writeSources(components, { ExtlClntAppOauthSettings: { futureElement: 'kept' } });
+    }
+
+    before(async () => {
+      files = await seedApp(name, 'UpdEcaKey12345678');
     });
 
     it('deploys only the changed components, in one deploy, and merges the change into their files', async () => {
@@ -300,13 +314,16 @@ describe('appUpdate', function () {
     });
 
     it('rotates the consumer key with a deploy that ignores warnings; the old key stops working', async () => {
-      const plan = await planUpdate(context('ExternalClientApplication'), name, {}, { rotateConsumerKey: true });
+      // An app of its own: the other test expects its app's key unchanged.
+      const rotated = 'Upd_Eca_Rotate';
+      await seedApp(rotated, 'UpdEcaRotateKey1234');
+      const plan = await planUpdate(context('ExternalClientApplication'), rotated, {}, { rotateConsumerKey: true });
       const result = await executeUpdate(plan, context('ExternalClientApplication'));
       expect(result.components).to.deep.equal([
-        { type: 'ExtlClntAppGlobalOauthSettings', fullName: `${name}_glbl`, elements: ['shouldRotateConsumerKey'] },
+        { type: 'ExtlClntAppGlobalOauthSettings', fullName: `${rotated}_glbl`, elements: ['shouldRotateConsumerKey'] },
       ]);
-      expect(result.consumerKey).to.be.a('string').and.not.equal('UpdEcaKey12345678');
-      expect(org.emulator.store.lookupApp('UpdEcaKey12345678').state).to.equal('unknown');
+      expect(result.consumerKey).to.be.a('string').and.not.equal('UpdEcaRotateKey1234');
+      expect(org.emulator.store.lookupApp('UpdEcaRotateKey1234').state).to.equal('unknown');
       expect(org.emulator.store.lookupApp(result.consumerKey!).state).to.equal('live');
       // The rotation switch is not a setting: the files keep false.
       expect(result.sourceFiles).to.deep.equal([]);
@@ -363,14 +380,20 @@ describe('appUpdate', function () {
       const name = 'Set_Ca';
       let files: string[];
 
-      before(async () => {
-        const def = definition(name, { scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'], idToken });
+      /** Creates the app in the org and writes its source file; returns the files. */
+      async function seedApp(appName: string, flows: Partial<ReturnType<typeof definition>['flows']> = {}): Promise<string[]> {
+        const def = definition(appName, { scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'], idToken });
+        def.flows = { ...def.flows, ...flows };
         const component = buildConnectedApp(def);
         // startUrl: Salesforce has it, this plugin does not model it; it must survive every update.
         component.content.startUrl = 'https://example.com/start';
-        const outcome = await org.conn.metadata.create('ConnectedApp', { fullName: name, ...component.content } as never);
+        const outcome = await org.conn.metadata.create('ConnectedApp', { fullName: appName, ...component.content } as never);
         expect((outcome as unknown as { success: boolean }).success).to.equal(true);
-        files = await writeSources([component], { ConnectedApp: { futureElement: 'from a newer release' } });
+        return writeSources([component], { ConnectedApp: { futureElement: 'from a newer release' } });
+      }
+
+      before(async () => {
+        files = await seedApp(name);
       });
 
       it('switches on the client credentials flow with a run-as user, changing only its two elements', async () => {
@@ -398,18 +421,24 @@ describe('appUpdate', function () {
       });
 
       it('changes the ID token validity and nothing else of the ID token', async () => {
-        const { result, org: inOrg, files: inFiles } = await update('ConnectedApp', name, files, { idToken: { validityMinutes: 30 } });
+        // An app of its own with the client credentials flow on.
+        const own = 'Set_Ca_Token';
+        const ownFiles = await seedApp(own, { clientCredentialsUser: org.emulator.username });
+        const { result, org: inOrg, files: inFiles } = await update('ConnectedApp', own, ownFiles, { idToken: { validityMinutes: 30 } });
         expect(result.changes.map((c) => c.setting)).to.deep.equal(['idToken']);
         expect(inOrg).to.deep.equal({ ConnectedApp: ['oauthConfig.idTokenConfig.idTokenValidity'] });
         expect(inFiles).to.deep.equal(inOrg);
-        const app = await readApp(org.conn, 'ConnectedApp', name);
+        const app = await readApp(org.conn, 'ConnectedApp', own);
         expect(app!.definition.idToken).to.deep.equal({ ...idToken, validityMinutes: 30 });
-        // the run-as user of the previous update stays
+        // the app's run-as user stays
         expect(app!.definition.flows.clientCredentialsUser).to.equal(org.emulator.username);
       });
 
       it('adds a single logout URL, and --no-client-credentials switches the flow off again', async () => {
-        const { org: inOrg, files: inFiles } = await update('ConnectedApp', name, files, {
+        // An app of its own with the client credentials flow on.
+        const own = 'Set_Ca_Logout';
+        const ownFiles = await seedApp(own, { clientCredentialsUser: org.emulator.username });
+        const { org: inOrg, files: inFiles } = await update('ConnectedApp', own, ownFiles, {
           singleLogoutUrl: 'https://app.example.com/logout',
           clientCredentials: false,
         });
@@ -418,7 +447,7 @@ describe('appUpdate', function () {
         };
         expect(inOrg).to.deep.equal(expected);
         expect(inFiles).to.deep.equal(expected);
-        const app = await readApp(org.conn, 'ConnectedApp', name);
+        const app = await readApp(org.conn, 'ConnectedApp', own);
         expect(app!.definition.singleLogoutUrl).to.equal('https://app.example.com/logout');
         expect(app!.definition.flows.clientCredentialsUser).to.equal(undefined);
         expect(app!.components[0].content.startUrl).to.equal('https://example.com/start');
@@ -452,16 +481,21 @@ describe('appUpdate', function () {
       const name = 'Set_Eca';
       let files: string[];
 
-      before(async () => {
-        const components = buildExternalClientApp(
-          definition(name, { scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'], idToken, consumerKey: 'SetEcaKey123456789' })
-        );
+      /** Deploys the app and writes its source files; returns the files. */
+      async function seedApp(appName: string, flows: Partial<ReturnType<typeof definition>['flows']> = {}): Promise<string[]> {
+        const def = definition(appName, { scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'], idToken });
+        def.flows = { ...def.flows, ...flows };
+        const components = buildExternalClientApp(def);
         const oauth = components.find((c) => c.type === 'ExtlClntAppOauthSettings')!;
         const entries = Object.entries(oauth.content);
         entries.splice(entries.findIndex(([key]) => key === 'label'), 0, ['isFirstPartyAppEnabled', false]);
         oauth.content = Object.fromEntries(entries);
         await deployComponents(org.conn, components);
-        files = await writeSources(components, { ExtlClntAppOauthConfigurablePolicies: { futureElement: 'kept' } });
+        return writeSources(components, { ExtlClntAppOauthConfigurablePolicies: { futureElement: 'kept' } });
+      }
+
+      before(async () => {
+        files = await seedApp(name);
       });
 
       it('switches on the client credentials flow with a run-as user in one deploy of the two components that carry it', async () => {
@@ -484,23 +518,26 @@ describe('appUpdate', function () {
       });
 
       it('takes a definition file as the desired state of the settings it names; flags override it', async () => {
+        // An app of its own with the client credentials flow on.
+        const own = 'Set_Eca_File';
+        const ownFiles = await seedApp(own, { clientCredentialsUser: org.emulator.username });
         const file = join(project, 'eca-update.json');
         await writeFile(
           file,
-          JSON.stringify({ name, singleLogoutUrl: 'https://eca.example.com/logout', idToken: { validityMinutes: 10 }, sessionTimeoutMinutes: 30 })
+          JSON.stringify({ name: own, singleLogoutUrl: 'https://eca.example.com/logout', idToken: { validityMinutes: 10 }, sessionTimeoutMinutes: 30 })
         );
         const warnings: string[] = [];
         const { name: resolved, request } = await resolveUpdateInput(updateInputFromFlags({ 'definition-file': file, 'session-timeout': 60 }),
           (m) => warnings.push(m)
         );
-        expect(resolved).to.equal(name);
+        expect(resolved).to.equal(own);
         org.emulator.clearRequests();
-        const { result, org: inOrg, files: inFiles } = await update('ExternalClientApplication', name, files, request);
+        const { result, org: inOrg, files: inFiles } = await update('ExternalClientApplication', own, ownFiles, request);
         expect(result.changes.map((c) => c.setting).sort()).to.deep.equal(['idToken', 'sessionTimeoutMinutes', 'singleLogoutUrl']);
-        const app = await readApp(org.conn, 'ExternalClientApplication', name);
+        const app = await readApp(org.conn, 'ExternalClientApplication', own);
         expect(app!.definition).to.deep.include({ singleLogoutUrl: 'https://eca.example.com/logout', sessionTimeoutMinutes: 60 });
         expect(app!.definition.idToken).to.deep.equal({ ...idToken, validityMinutes: 10 });
-        // still on from the previous test: the file does not name it
+        // the app's flow stays on: the file does not name it
         expect(app!.definition.flows.clientCredentialsUser).to.equal(org.emulator.username);
         expect(inOrg.ExternalClientApplication).to.equal(undefined);
         expect(inOrg.ExtlClntAppGlobalOauthSettings).to.deep.equal(['idTokenConfig.idTokenValidityInMinutes']);
@@ -510,17 +547,21 @@ describe('appUpdate', function () {
     });
 
     describe('definition file from display --json', () => {
-      const name = 'Disp_Ca';
-      const displayFile = join(tmpdir(), `display-${process.pid}.json`);
+      // Each test gets an app of its own and that app's display output: one changes the app, the other needs it as shown.
+      let appCount = 0;
+      let name: string;
+      let displayFile: string;
 
-      before(async () => {
+      beforeEach(async () => {
+        name = `Disp_Ca_${++appCount}`;
+        displayFile = join(tmpdir(), `display-${process.pid}-${appCount}.json`);
         await createConnectedApp(org.conn, definition(name, { description: 'as displayed' }));
         const record = await readApp(org.conn, 'ConnectedApp', name);
         // What `sf connected-app display --json` prints: the definition, its kind, wrapped in sf's envelope.
         const result = { ...record!.definition, kind: 'ConnectedApp', certificateExpires: record!.certificateExpires };
         await writeFile(displayFile, JSON.stringify({ status: 0, result, warnings: [] }));
       });
-      after(async () => rm(displayFile, { force: true }));
+      afterEach(async () => rm(displayFile, { force: true }));
 
       it('changes nothing when the org already matches the file; the consumer key in it is ignored with a warning', async () => {
         const warnings: string[] = [];

@@ -11,7 +11,7 @@ import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { ORDER, PEM, defaultDefinition, fullDefinition, orderProblems } from './appFixtures.js';
 
 describe('connectedAppMetadata', () => {
-  it('builds the defaults in xsd:sequence order with the Salesforce DX guide's settings', () => {
+  it('builds the defaults in xsd:sequence order with the Salesforce DX guide settings', () => {
     const component = buildConnectedApp(defaultDefinition());
     expect(component.type).to.equal('ConnectedApp');
     expect(component.fullName).to.equal('CI_App');

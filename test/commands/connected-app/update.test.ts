@@ -10,10 +10,19 @@ describe('connected-app update', function () {
   const sandbox = sinon.createSandbox();
   let ux: ReturnType<typeof stubSfCommandUx>;
 
+  // Never changed by any test: the ones that fail before asking the org name it.
   before(async () => {
     org = await startEmulatorOrg();
     await createConnectedApp(org.conn, definition('Cmd_Update'));
   });
+  // A test that changes an app gets one of its own, in the state it starts from, so tests pass alone and in any order.
+  let appCount = 0;
+  async function ownApp(overrides: Parameters<typeof definition>[1] = {}): Promise<string> {
+    const name = `Cmd_Update_${++appCount}`;
+    await createConnectedApp(org.conn, definition(name, { label: 'Cmd Update', ...overrides }));
+    org.emulator.clearRequests();
+    return name;
+  }
   after(async () => org?.close());
   beforeEach(() => {
     ux = stubSfCommandUx(sandbox);
@@ -22,8 +31,9 @@ describe('connected-app update', function () {
   afterEach(() => sandbox.restore());
 
   it('changes the named settings with one updateMetadata and prints before and after', async () => {
+    const name = await ownApp();
     const result = await ConnectedAppUpdate.run([
-      '-o', org.emulator.username, '-n', 'Cmd_Update',
+      '-o', org.emulator.username, '-n', name,
       '--refresh-token-policy', 'inactive:7d', '--add-scopes', 'openid', '--label', 'Renamed',
     ]);
     expect(result.changes).to.deep.equal([
@@ -32,22 +42,24 @@ describe('connected-app update', function () {
       { setting: 'refreshTokenPolicy', before: '90d', after: 'inactive:7d' },
     ]);
     expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'updateMetadata']);
-    expect(ux.styledHeader.firstCall.args[0]).to.equal('Updated the connected app Cmd_Update');
+    expect(ux.styledHeader.firstCall.args[0]).to.equal(`Updated the connected app ${name}`);
     const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; after: string }> }).data;
     expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
   });
 
   it('--dry-run shows what would change and sends nothing', async () => {
-    const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--label', 'Dry Label', '--dry-run']);
+    const name = await ownApp({ label: 'Renamed' });
+    const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', name, '--label', 'Dry Label', '--dry-run']);
     expect(result).to.include({ deployed: false, dryRun: true });
     expect(result.changes).to.deep.equal([{ setting: 'label', before: 'Renamed', after: 'Dry Label' }]);
     expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
     expect(ux.styledHeader.firstCall.args[0]).to.include('Dry run');
-    expect(ux.log.args.flat().join('\n')).to.include('Would send: ConnectedApp Cmd_Update');
+    expect(ux.log.args.flat().join('\n')).to.include(`Would send: ConnectedApp ${name}`);
   });
 
   it('says nothing changed and sends no update when the org already has it (safe to repeat)', async () => {
-    const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--label', 'Renamed']);
+    const name = await ownApp({ label: 'Renamed' });
+    const result = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', name, '--label', 'Renamed']);
     expect(result.deployed).to.equal(false);
     expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
     expect(ux.log.args.flat().join('\n')).to.include('already has these settings');
@@ -63,11 +75,12 @@ describe('connected-app update', function () {
   });
 
   it('takes create\'s setting flags: a flow switched on with --code-credential, off again with --no-code-credential', async () => {
-    const on = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--code-credential', '--id-token-validity', '5']);
-    // openid is there from the first test, so the ID token brings no scope change
+    const name = await ownApp({ scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'] });
+    const on = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', name, '--code-credential', '--id-token-validity', '5']);
+    // the app has openid already, so the ID token brings no scope change
     expect(on.changes.map((change) => change.setting)).to.deep.equal(['idToken', 'flows.codeCredential']);
     expect(on.changes[0].after).to.include('"validityMinutes":5');
-    const off = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Update', '--no-code-credential']);
+    const off = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', name, '--no-code-credential']);
     expect(off.changes).to.deep.equal([{ setting: 'flows.codeCredential', before: true, after: false }]);
   });
 

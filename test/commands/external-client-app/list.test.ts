@@ -10,10 +10,11 @@ describe('external-client-app list', function () {
   const sandbox = sinon.createSandbox();
   let ux: ReturnType<typeof stubSfCommandUx>;
 
-  before(async () => {
+  // An org of its own for each test: one lists an empty org, another fills it.
+  beforeEach(async () => {
     org = await startEmulatorOrg();
   });
-  after(async () => org?.close());
+  afterEach(async () => org?.close());
   beforeEach(() => {
     ux = stubSfCommandUx(sandbox);
   });

@@ -13,10 +13,19 @@ describe('external-client-app update', function () {
   const sandbox = sinon.createSandbox();
   let ux: ReturnType<typeof stubSfCommandUx>;
 
+  // Never changed by any test: the ones that fail before asking the org name it.
   before(async () => {
     org = await startEmulatorOrg();
     await createExternalClientApp(org.conn, definition('Cmd_Eca_Update'));
   });
+  // A test that changes an app gets one of its own, in the state it starts from, so tests pass alone and in any order.
+  let appCount = 0;
+  async function ownApp(overrides: Parameters<typeof definition>[1] = {}): Promise<string> {
+    const name = `Cmd_Eca_Update_${++appCount}`;
+    await createExternalClientApp(org.conn, definition(name, { label: 'Cmd Eca Update', ...overrides }));
+    org.emulator.clearRequests();
+    return name;
+  }
   after(async () => org?.close());
   beforeEach(() => {
     ux = stubSfCommandUx(sandbox);
@@ -25,8 +34,9 @@ describe('external-client-app update', function () {
   afterEach(() => sandbox.restore());
 
   it('changes the named settings in one deploy of the changed components and prints before and after', async () => {
+    const name = await ownApp();
     const result = await EcaUpdate.run([
-      '-o', org.emulator.username, '-n', 'Cmd_Eca_Update',
+      '-o', org.emulator.username, '-n', name,
       '--refresh-token-policy', 'inactive:7d', '--add-scopes', 'openid', '--label', 'Renamed',
     ]);
     expect(result.changes).to.deep.equal([
@@ -41,13 +51,14 @@ describe('external-client-app update', function () {
       'ExtlClntAppOauthConfigurablePolicies',
       'ExtlClntAppOauthSettings',
     ]);
-    expect(ux.styledHeader.firstCall.args[0]).to.equal('Updated the External Client App Cmd_Eca_Update');
+    expect(ux.styledHeader.firstCall.args[0]).to.equal(`Updated the External Client App ${name}`);
     const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; after: string }> }).data;
     expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
   });
 
   it('says nothing changed and sends no update when the org already has it (safe to repeat)', async () => {
-    const result = await EcaUpdate.run(['-o', org.emulator.username, '-n', 'Cmd_Eca_Update', '--label', 'Renamed']);
+    const name = await ownApp({ label: 'Renamed' });
+    const result = await EcaUpdate.run(['-o', org.emulator.username, '-n', name, '--label', 'Renamed']);
     expect(result.deployed).to.equal(false);
     expect(soapOperations(org.emulator).filter((op) => op === 'deploy')).to.deep.equal([]);
     expect(ux.log.args.flat().join('\n')).to.include('already has these settings');
@@ -63,12 +74,13 @@ describe('external-client-app update', function () {
   });
 
   it('takes the app and its settings from --definition-file, with flags over the file', async () => {
+    const name = await ownApp();
     const dir = await mkdtemp(join(tmpdir(), 'eca-update-file-'));
     try {
       const file = join(dir, 'app.json');
-      await writeFile(file, JSON.stringify({ name: 'Cmd_Eca_Update', contactPhone: '+1 555 0100', flows: { pkceRequired: true }, ipRelaxation: 'bypass' }));
+      await writeFile(file, JSON.stringify({ name, contactPhone: '+1 555 0100', flows: { pkceRequired: true }, ipRelaxation: 'bypass' }));
       const result = await EcaUpdate.run(['-o', org.emulator.username, '--definition-file', file, '--ip-relaxation', 'relax-refresh']);
-      expect(result.name).to.equal('Cmd_Eca_Update');
+      expect(result.name).to.equal(name);
       expect(result.changes).to.deep.equal([
         { setting: 'contactPhone', after: '+1 555 0100' },
         { setting: 'ipRelaxation', before: 'ENFORCE', after: 'ENFORCE_RELAXREFRESH' },
