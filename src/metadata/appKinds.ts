@@ -39,6 +39,11 @@ export type AppKindInfo = KindRules & {
   consumerRotation: boolean;
   /** A Dev Hub logged in through this kind can create scratch orgs (docs/salesforce-facts.md#f-eca-devhub-scratch). */
   devHubLogin: boolean;
+  /**
+   * Types deployed from memory only, never written into a project: Salesforce says global OAuth settings hold
+   * consumer information that must not be added to source control (docs/salesforce-facts.md#f-source-credentials).
+   */
+  keptOutOfSource: readonly string[];
   /** Orgs may refuse to create new apps of this kind (Spring '26, docs/salesforce-facts.md#f-ca-creation-block). */
   creationMayBeBlocked: boolean;
   build(definition: OAuthAppDefinition): MetadataComponent[];
@@ -55,6 +60,7 @@ const connectedApp: AppKindInfo = {
   oauthSettings: { type: 'ConnectedApp', path: ['oauthConfig'] },
   consumerRotation: false,
   devHubLogin: true,
+  keptOutOfSource: [],
   creationMayBeBlocked: true,
   headerType: 'ConnectedApp',
   article: messages.getMessage('kind.ConnectedApp'),
@@ -91,6 +97,7 @@ const externalClientApp: AppKindInfo = {
   consumerRotation: true,
   // Scratch org creation through an ECA-authorized Dev Hub fails with C-1016.
   devHubLogin: false,
+  keptOutOfSource: ['ExtlClntAppGlobalOauthSettings'],
   creationMayBeBlocked: false,
   headerType: 'ExternalClientApplication',
   article: messages.getMessage('kind.ExternalClientApplication'),
@@ -111,6 +118,12 @@ const externalClientApp: AppKindInfo = {
   satelliteNames: (appName, type) => ECA_SATELLITE_NAMES[type]?.(appName) ?? [],
   readDefinition: (components) => readExternalClientApp(components),
 };
+
+/** The components of an app that go into a project's source files. */
+export function sourceComponents(kind: AppKind, components: readonly MetadataComponent[]): MetadataComponent[] {
+  const keptOut = appKindInfo(kind).keptOutOfSource;
+  return components.filter((component) => !keptOut.includes(component.type));
+}
 
 export function appKindInfo(kind: AppKind): AppKindInfo {
   return kind === 'ConnectedApp' ? connectedApp : externalClientApp;

@@ -20,9 +20,9 @@ type CreateResult = {
 type OrgDisplay = { username: string; clientId?: string };
 type DeployJson = { success?: boolean; files?: Array<{ fullName: string; type: string; state: string; filePath?: string }> };
 
-const ECA_TYPES = [
+/** The components in the project: the global OAuth settings are deployed, never written (not for source control). */
+const SOURCE_TYPES = [
   'ExternalClientApplication',
-  'ExtlClntAppGlobalOauthSettings',
   'ExtlClntAppOauthSettings',
   'ExtlClntAppOauthConfigurablePolicies',
   'ExtlClntAppConfigurablePolicies',
@@ -48,7 +48,7 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
   });
   after(async () => emu?.stop());
 
-  it('--login jwt authorizes the org; the written files are schema-valid and deploy again unchanged with sf project deploy start', async () => {
+  it('--login jwt authorizes the org; the written files (no global OAuth settings) are schema-valid and deploy again with sf project deploy start, keeping the key', async () => {
     const project = await session.makeProject('ci-eca');
     const run = await session.json<CreateResult>(['external-client-app', 'create', '--name', 'CI_ECA', '-o', 'ecaorg', '--login', 'jwt'], {
       cwd: project.dir,
@@ -59,7 +59,8 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
     const shown = await session.json<OrgDisplay>(['org', 'display', '-o', 'ecaorg']);
     expect(shown.json.result!.clientId).to.equal(result.consumerKey);
 
-    expect(result.metadataPaths).to.have.length(5);
+    expect(result.metadataPaths).to.have.length(4);
+    expect(emu.store.read('ExtlClntAppGlobalOauthSettings', 'CI_ECA_glbl')).to.not.equal(undefined);
     const types: string[] = [];
     for (const path of result.metadataPaths) {
       // eslint-disable-next-line no-await-in-loop
@@ -67,7 +68,7 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
       expect(validated.problems, path).to.deep.equal([]);
       types.push(validated.type);
     }
-    expect(types.sort()).to.deep.equal([...ECA_TYPES].sort());
+    expect(types.sort()).to.deep.equal([...SOURCE_TYPES].sort());
 
     emu.clearRequests();
     const deploy = await session.json<DeployJson>(['project', 'deploy', 'start', '--source-dir', 'force-app', '-o', 'ecaorg'], {
@@ -76,7 +77,7 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
     expect(deploy.json.status, describeRun(deploy)).to.equal(0);
     expect(deploy.json.result!.success).to.equal(true);
     const deployed = deploy.json.result!.files!.filter((f) => f.state !== 'Failed');
-    expect(deployed.map((f) => f.type).sort()).to.deep.equal([...ECA_TYPES].sort());
+    expect(deployed.map((f) => f.type).sort()).to.deep.equal([...SOURCE_TYPES].sort());
     expect(emu.requests().map((r) => r.operation)).to.include('deploy');
     // The app still logs in with the same consumer key after the redeploy.
     expect(emu.store.lookupApp(result.consumerKey).state).to.not.equal('unknown');

@@ -127,13 +127,14 @@ describe('createApp against the emulator', function () {
       expect(result.login).to.equal(undefined);
     });
 
-    it('writes the five External Client App files, each schema-valid, and reads the key back from the global settings', async () => {
+    it('deploys five components, writes four files (not the global OAuth settings), each schema-valid, and reads the key back', async () => {
       const dir = await makeProject();
       org.emulator.clearRequests();
       const result = await createApp(flags('Default_Eca'), context(dir, 'ExternalClientApplication'));
       expect(result.deploy.method).to.equal('deploy');
       expect(writes()).to.deep.equal(['deploy']);
-      expect(result.metadataPaths).to.have.length(5);
+      expect(result.metadataPaths).to.have.length(4);
+      expect(result.metadataPaths.some((path) => path.includes('extlClntAppGlobalOauthSets'))).to.equal(false);
       for (const path of result.metadataPaths) {
         // eslint-disable-next-line no-await-in-loop
         const xml = await readFile(path, 'utf8');

@@ -308,6 +308,10 @@ describe('appUpdate', function () {
         `${name}_glbl.ecaGlblOauth-meta.xml`,
         `${name}_oauth.ecaOauth-meta.xml`,
       ]);
+      // The project holds global OAuth settings (made by hand or another tool): kept in step, with a warning.
+      const globalFile = result.sourceFiles.find((f) => f.endsWith('.ecaGlblOauth-meta.xml'))!;
+      expect(result.warnings.filter((w) => w.includes(globalFile))).to.have.length(1);
+      expect(result.warnings.join('\n')).to.match(/must not be added to source control/);
       const oauthFile = files.find((f) => f.endsWith('.ecaOauth-meta.xml'))!;
       const fileContent = parseSourceXml(await readFile(oauthFile, 'utf8')).content;
       expect(fileContent).to.include({ commaSeparatedOauthScopes: 'Api, RefreshToken', futureElement: 'kept', isFirstPartyAppEnabled: false });

@@ -5,7 +5,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { writeSecretFile } from '../../files/credentials.js';
-import { appKindInfo } from '../../metadata/appKinds.js';
+import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import type { DeployOutcome } from '../../org/deploy.js';
 import { readConsumerKey } from '../../org/consumerCredentials.js';
 import type { BrowserOpener } from '../../login/loginChain.js';
@@ -47,7 +47,11 @@ export async function createApp(
   const plan = await planCreation(flags, context, warn);
   if (plan.existing) return updateExisting(plan, flags, context, { warn, warnings, progress, openBrowser });
   if (flags.dryRun) {
-    const components = await previewComponents(plan.components, { outputDir: flags.outputDir, overwrite: flags.overwrite });
+    const components = await previewComponents(plan.components, {
+      outputDir: flags.outputDir,
+      overwrite: flags.overwrite,
+      sourceTypes: sourceComponents(context.kind, plan.components).map((component) => component.type),
+    });
     const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: 0, problems: [] };
     const paths = components.flatMap((c) => (c.path ? [c.path] : []));
     // The secret was never sent, so it is not shown either.

@@ -7,7 +7,7 @@ import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { buildAppDefinition } from '../../model/appDefinition.js';
 import { generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
-import { appKindInfo } from '../../metadata/appKinds.js';
+import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import { readComponent } from '../../org/metadataReads.js';
 import { assertClientCredentialsUserExists, findMissing, findUser, type OrgUser } from '../../org/lookups.js';
 import { resolveProjectContext } from '../../files/project.js';
@@ -78,7 +78,9 @@ export async function planCreation(
 
   const components = kindInfo.build(definition);
   const sourcePlan = project.defaultPackageDir
-    ? await planSourceFiles(components, project.defaultPackageDir, { overwrite: flags.overwrite ?? false })
+    ? await planSourceFiles(sourceComponents(context.kind, components), project.defaultPackageDir, {
+        overwrite: flags.overwrite ?? false,
+      })
     : undefined;
   return { definition, components, project, loginUser, keyPlan, generated, certificateFromUser, sourcePlan };
 }

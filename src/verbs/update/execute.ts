@@ -48,6 +48,12 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
     throw messages.createError('error.UpdateFailed', [text]);
   }
   const sourceFiles = await writeBackSourceFiles(sourceWrites);
+  // A project that holds a component Salesforce says must stay out of source control: kept in step, and said so.
+  const keptOut = appKindInfo(plan.kind).keptOutOfSource;
+  const fileWarnings = sourceWrites
+    .filter((write) => keptOut.includes(write.type))
+    .map((write) => messages.getMessage('warning.SourceFileNotForSourceControl', [write.file]));
+  fileWarnings.forEach((warning) => context.warn?.(warning));
   const consumerKey = plan.rotating
     ? await readConsumerKey(context.conn, plan.kind, plan.after.name, context.warn ?? ((): void => {}))
     : plan.record.consumerKey;
@@ -58,6 +64,7 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
     deploy: { method: outcome.method === 'createMetadata' ? 'updateMetadata' : 'deploy', id: outcome.id, requests: outcome.requests },
     sourceFiles,
     consumerKey,
+    warnings: [...plan.warnings, ...fileWarnings],
   };
 }
 
@@ -97,7 +104,7 @@ export async function prepareSourceFileWrites(plan: UpdatePlan, cwd: string): Pr
     if (parsed.type !== component.type) continue;
     const content = applyElementChanges(parsed.content, component.changes, reference.get(component.type) ?? {});
     const xml = toSourceXml({ type: component.type, content });
-    if (xml !== text) writes.push({ file, xml });
+    if (xml !== text) writes.push({ file, xml, type: component.type });
   }
   return writes;
 }

@@ -104,7 +104,7 @@ export type AppUpdateResult = {
 };
 
 /** A project source file and the XML it gets after an update. */
-export type SourceFileWrite = { file: string; xml: string };
+export type SourceFileWrite = { file: string; xml: string; type: string };
 
 export type UpdateContext = {
   conn: Connection;

@@ -34,17 +34,18 @@ describe('external-client-app create', function () {
   });
   afterEach(() => sandbox.restore());
 
-  it('creates the five components with one deploy and logs in with --login jwt', async () => {
+  it('creates the five components with one deploy, writes four source files (global OAuth settings stay out) and logs in with --login jwt', async () => {
     org.emulator.clearRequests();
     const result = await ExternalClientAppCreate.run(['-o', org.emulator.username, '-n', 'Cmd_Eca', '--login', 'jwt', '--json']);
     expect(result.kind).to.equal('ExternalClientApplication');
     expect(result.deploy.method).to.equal('deploy');
     const suffixes = result.metadataPaths.map((p) => basename(p).replace(/^[^.]*\./, '')).sort();
     expect(suffixes).to.deep.equal(
-      ['eca-meta.xml', 'ecaGlblOauth-meta.xml', 'ecaOauth-meta.xml', 'ecaOauthPlcy-meta.xml', 'ecaPlcy-meta.xml'].sort()
+      ['eca-meta.xml', 'ecaOauth-meta.xml', 'ecaOauthPlcy-meta.xml', 'ecaPlcy-meta.xml'].sort()
     );
     expect(result.metadataPath).to.match(/\/externalClientApps\/Cmd_Eca\.eca-meta\.xml$/);
-    expect(result.metadataPaths).to.have.length(5);
+    expect(result.metadataPaths).to.have.length(4);
+    expect(org.emulator.store.read('ExtlClntAppGlobalOauthSettings', 'Cmd_Eca_glbl')).to.not.equal(undefined);
     expect(result.callbackUrls).to.deep.equal(['http://localhost:1717/OauthRedirect']);
     expect(result.login).to.include({ method: 'jwt', username: org.emulator.username });
     expect(org.emulator.requests().filter((r) => r.operation === 'deploy')).to.have.length(1);
