@@ -7,8 +7,9 @@
 export type AppKind = 'ConnectedApp' | 'ExternalClientApplication';
 
 /**
- * OAuth scopes, spelled as the Metadata API's ConnectedAppOauthAccessScope enum
- * (and ExtlClntAppOauthSettings.commaSeparatedOauthScopes) spells them.
+ * OAuth scopes, spelled as the Metadata API's ConnectedAppOauthAccessScope enum spells them, plus the names only
+ * ExtlClntAppOauthSettings.commaSeparatedOauthScopes documents (MCP, SCRT). Which kind carries which scope is a kind
+ * rule (model/kindRules.ts); the ECA spelling of SFAP (SFApiPlatform) is metadata/externalClientApp.ts's business.
  */
 export type MetadataScope =
   | 'Basic'
@@ -43,7 +44,9 @@ export type MetadataScope =
   | 'Interaction'
   | 'CDP'
   | 'EinsteinGPT'
-  | 'PwdlessLogin';
+  | 'PwdlessLogin'
+  | 'MCP'
+  | 'SCRT';
 
 export type RefreshTokenPolicy =
   | { type: 'infinite' }
