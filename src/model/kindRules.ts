@@ -12,12 +12,26 @@ export type KindRules = {
   contactEmailRequired: boolean;
   /** The scopes this kind's metadata can carry, in the model's spelling; any other is refused before anything is sent. */
   scopes: readonly MetadataScope[];
+  /**
+   * How long Salesforce may take to make a new or changed app of this kind live, in minutes: the default --wait of
+   * create, and how long after a deploy "the org does not know this app" is read as propagation rather than as a
+   * wrong login URL or org (docs/salesforce-facts.md#f-propagation-delay).
+   */
+  propagationMinutes: number;
 };
 
 /** API name limit. UNCONFIRMED: the published limit was not found; 80 is the usual DeveloperName length. */
 export const MAX_NAME_LENGTH = 80;
 /** The longest satellite suffix the plugin gives an External Client App component (`_oauthPlcy`). */
 export const LONGEST_SATELLITE_SUFFIX = '_oauthPlcy';
+
+/**
+ * External Client App settings are "distributed globally within 15 minutes" (docs/salesforce-facts.md#f-propagation-delay,
+ * confirmed); a key used before then answers "External client app is not installed in this org".
+ */
+export const ECA_PROPAGATION_MINUTES = 15;
+/** Setup's "2 to 10 minutes" for a new connected app (docs/salesforce-facts.md#f-propagation-delay, UNCONFIRMED). */
+export const CONNECTED_APP_PROPAGATION_MINUTES = 10;
 
 /** ConnectedAppOauthAccessScope, the v63 WSDL's enum, in its order (docs/salesforce-facts.md#f-eca-scopes). */
 const CONNECTED_APP_SCOPES: readonly MetadataScope[] = [
@@ -72,10 +86,12 @@ export const KIND_RULES: Record<AppKind, KindRules> = {
     maxNameLength: MAX_NAME_LENGTH,
     contactEmailRequired: true,
     scopes: CONNECTED_APP_SCOPES,
+    propagationMinutes: CONNECTED_APP_PROPAGATION_MINUTES,
   },
   ExternalClientApplication: {
     maxNameLength: MAX_NAME_LENGTH - LONGEST_SATELLITE_SUFFIX.length,
     contactEmailRequired: false,
     scopes: EXTERNAL_CLIENT_APP_SCOPES,
+    propagationMinutes: ECA_PROPAGATION_MINUTES,
   },
 };
