@@ -20,7 +20,6 @@ export type ProjectContext = {
   packageDirectories: string[];
   oauthLocalPort: number;
   sourceApiVersion?: string;
-  sfdcLoginUrl?: string;
   /** http://localhost:<oauthLocalPort>/OauthRedirect, the redirect URI sf org login web sends. */
   defaultCallbackUrl: string;
   /** Problems worth telling the user, already worded. */
@@ -77,7 +76,6 @@ export async function resolveProjectContext(cwd: string): Promise<ProjectContext
     packageDirectories: project.getPackageDirectories().map((dir) => resolve(dir.fullPath)),
     oauthLocalPort,
     sourceApiVersion: text(contents.sourceApiVersion),
-    sfdcLoginUrl: text(contents.sfdcLoginUrl),
     defaultCallbackUrl: callbackUrlForPort(oauthLocalPort),
     warnings,
   };

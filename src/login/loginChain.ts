@@ -7,6 +7,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { sleep as kitSleep } from '@salesforce/kit';
 import { AuthInfo, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken } from './tokenEndpoint.js';
 
 export type LoginFailureKind = 'transient' | 'permanent';
 
@@ -19,6 +20,12 @@ export type LoginFailureCause =
   | 'wrongAudience'
   | 'missingRefreshTokenScope'
   | 'invalidClientCredentials'
+  /** The login URL could not be reached at all (DNS, connection, TLS). */
+  | 'unreachable'
+  /** Still "not installed" after the app's propagation time: a wrong login URL or org, not propagation. */
+  | 'ecaNotInstalled'
+  /** Still "client identifier invalid" after the app's propagation time: as ecaNotInstalled. */
+  | 'clientUnknown'
   | 'unknown';
 
 export type ClassifiedLoginError = { kind: LoginFailureKind; cause: LoginFailureCause; message: string };
@@ -48,6 +55,10 @@ export function classifyLoginError(message: string, preAuthorized: boolean): Cla
   if (has('audience is invalid') || has('audience validation failed')) {
     return { kind: 'permanent', cause: 'wrongAudience', message };
   }
+  // Unreachable only when no server answered: core joins a line per (login URL, audience) pair it tried, and a network
+  // failure for another host next to an answer from the org says nothing about the org.
+  const lines = message.split('\n').filter((line) => line.trim() && !/^(error authenticating with jwt|errors encountered)/i.test(line.trim()));
+  if (lines.length > 0 && lines.every(isNetworkFailure)) return { kind: 'permanent', cause: 'unreachable', message };
   return { kind: 'permanent', cause: 'unknown', message };
 }
 
@@ -64,8 +75,16 @@ export type LoginOptions = {
   preAuthorized: boolean;
   /** Told before each retry. */
   onWait?: (info: { attempt: number; cause: LoginFailureCause; retryInMs: number; elapsedMs: number }) => void;
-  /** For tests: how the chain sleeps. */
+  /**
+   * When the app was last deployed (ms since the epoch; default: when the chain starts). "The org does not know this
+   * app" is read as propagation only until appChangedAt + propagationMs; after that it is a wrong login URL or org.
+   */
+  appChangedAt?: number;
+  /** How long the app's kind takes to go live (the kind rules' propagation time); unbounded (up to waitMs) when absent. */
+  propagationMs?: number;
+  /** For tests: how the chain sleeps and tells the time. */
   sleep?: (ms: number) => Promise<void>;
+  clock?: () => number;
   /** Backoff bounds in ms. */
   firstDelayMs?: number;
   maxDelayMs?: number;
@@ -83,33 +102,58 @@ export type LoginResult = {
 };
 
 export class LoginChainError extends SfError {
-  public constructor(public readonly classified: ClassifiedLoginError, public readonly attempts: number) {
+  public constructor(
+    public readonly classified: ClassifiedLoginError,
+    public readonly attempts: number,
+    /** Where the login went. */
+    public readonly loginUrl?: string
+  ) {
     super(classified.message, 'LoginChainError');
   }
 }
 
+/** Causes that mean "the org at this URL does not know the app": propagation while the app is young, then not. */
+const UNKNOWN_WHEN_OLD: Partial<Record<LoginFailureCause, LoginFailureCause>> = {
+  ecaNotInstalledYet: 'ecaNotInstalled',
+  notLiveYet: 'clientUnknown',
+};
+
 const defaultSleep = async (ms: number): Promise<void> => kitSleep(ms);
 
-/** Retries `attempt` while it fails with a transient error, with exponential backoff, until waitMs has passed. */
+/**
+ * Retries `attempt` while it fails with a transient error, with exponential backoff, until waitMs has passed. An
+ * answer meaning "the org does not know this app" is transient only while the app is young (propagationMs after
+ * appChangedAt): past that, waiting cannot help, and the chain stops with a permanent cause.
+ */
 export async function withPropagationRetry<T>(
   attempt: () => Promise<T>,
-  options: Pick<LoginOptions, 'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'firstDelayMs' | 'maxDelayMs'>
+  options: Pick<
+    LoginOptions,
+    'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'clock' | 'firstDelayMs' | 'maxDelayMs' | 'appChangedAt' | 'propagationMs'
+  > & { loginUrl?: string }
 ): Promise<{ value: T; attempts: number; waitedMs: number }> {
   const sleep = options.sleep ?? defaultSleep;
-  const started = Date.now();
+  const now = options.clock ?? Date.now;
+  const started = now();
+  const youngUntil = options.propagationMs === undefined ? Infinity : (options.appChangedAt ?? started) + options.propagationMs;
   let delay = options.firstDelayMs ?? 2000;
   const maxDelay = options.maxDelayMs ?? 30_000;
   for (let attempts = 1; ; attempts++) {
     try {
       // eslint-disable-next-line no-await-in-loop
       const value = await attempt();
-      return { value, attempts, waitedMs: Date.now() - started };
+      return { value, attempts, waitedMs: now() - started };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const classified = classifyLoginError(message, options.preAuthorized);
-      const elapsedMs = Date.now() - started;
+      const classified = classifyLoginError(errorText(error), options.preAuthorized);
+      const time = now();
+      const elapsedMs = time - started;
+      const whenOld = UNKNOWN_WHEN_OLD[classified.cause];
+      // The next try would come after the app's propagation time (and within --wait): it is not propagating.
+      if (whenOld && time + delay > youngUntil && youngUntil < started + options.waitMs) {
+        throw new LoginChainError({ ...classified, kind: 'permanent', cause: whenOld }, attempts, options.loginUrl);
+      }
       if (classified.kind === 'permanent' || elapsedMs + delay > options.waitMs) {
-        throw new LoginChainError(classified, attempts);
+        throw new LoginChainError(classified, attempts, options.loginUrl);
       }
       options.onWait?.({ attempt: attempts, cause: classified.cause, retryInMs: delay, elapsedMs });
       // eslint-disable-next-line no-await-in-loop
@@ -172,35 +216,34 @@ export async function loginWithJwt(options: LoginOptions & { privateKeyFile: str
       throw error;
     }
   };
-  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(create, options);
+  // The org at the login URL is asked alone until it knows the app (tokenEndpoint.ts); only its answers that another
+  // audience might change (audience is invalid, or one not understood) are left to core's own login to judge.
+  const probe = async (): Promise<void> => {
+    try {
+      await requestJwtToken({ ...options, privateKeyFile: options.privateKeyFile });
+    } catch (error) {
+      const { cause } = classifyLoginError(errorText(error), options.preAuthorized);
+      if (cause !== 'wrongAudience' && cause !== 'unknown') throw error;
+    }
+  };
+  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(async () => {
+    await probe();
+    return create();
+  }, options);
   await authInfo.save();
   return finishLogin('jwt', authInfo, options, attempts, waitedMs);
 }
 
 /**
- * Asks the token endpoint whether it knows the client id yet, without a browser: an authorization-code exchange with
- * a dummy code fails with "client identifier invalid" while the app has not propagated, and with another error
- * (invalid code, invalid secret) once it has.
+ * Asks the token endpoint whether it knows the client id yet, without a browser (tokenEndpoint.ts): rejects while the
+ * answer means "not live yet" or the URL cannot be reached, resolves on any other answer.
  */
 export async function probeClientLive(loginUrl: string, clientId: string, redirectUri: string): Promise<void> {
-  const body = new URLSearchParams({
-    // eslint-disable-next-line camelcase
-    grant_type: 'authorization_code',
-    code: 'probe-not-a-real-code',
-    // eslint-disable-next-line camelcase
-    client_id: clientId,
-    // eslint-disable-next-line camelcase
-    redirect_uri: redirectUri,
-  });
-  const response = await fetch(new URL('/services/oauth2/token', loginUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  const text = await response.text();
-  const transient = classifyLoginError(text, true);
-  if (transient.kind === 'transient') {
-    throw new Error(text);
+  try {
+    await exchangeDummyCode(loginUrl, clientId, redirectUri);
+  } catch (error) {
+    const classified = classifyLoginError(errorText(error), true);
+    if (classified.kind === 'transient' || classified.cause === 'unreachable') throw error;
   }
 }
 

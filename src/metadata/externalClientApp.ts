@@ -44,7 +44,8 @@ const IP_RELAXATION_TO_ECA: Record<IpRelaxation, string> = {
 
 /*
  * ExtlClntAppOauthSettings' scope list spells the sfap_api scope SFApiPlatform where the connected app enum says
- * SFAP (docs/salesforce-facts.md#f-eca-scopes: SFAP itself is not in the ECA list).
+ * SFAP (docs/salesforce-facts.md#f-eca-scopes: SFAP itself is not in the ECA list). Scopes an ECA cannot carry at all
+ * (CDP) never get here: the kind rules (model/kindRules.ts) refuse them when the definition is built.
  */
 const ECA_SCOPE_SPELLING: Partial<Record<MetadataScope, string>> = { SFAP: 'SFApiPlatform' };
 

@@ -9,7 +9,7 @@ import { compact } from '../util/records.js';
 import { KIND_RULES } from './kindRules.js';
 import { FLOW_SWITCHES, flowDefault, unsupportedSettings, type FlowSwitch } from './settings.js';
 import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './callbackUrls.js';
-import { parseScopes } from './scopes.js';
+import { parseScopes, scopeNamesFor, toOAuthScopeNames } from './scopes.js';
 import {
   EMAIL,
   MAX_CALLBACK_URLS_LENGTH,
@@ -36,6 +36,7 @@ import type {
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
+const kindMessages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-kinds');
 
 export type AppDefinitionInput = {
   name: string;
@@ -83,6 +84,11 @@ export type AppDefinitionContext = {
    * both kinds only gets a warning).
    */
   insistedSettings?: string[];
+  /**
+   * Scopes the app already has in the org (update): the org took them, so they are kept even when the kind's
+   * documented list lacks them. Only scopes the request adds must be ones the kind carries.
+   */
+  keptScopes?: readonly MetadataScope[];
 };
 
 export type BuiltAppDefinition = {
@@ -114,6 +120,7 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
     scopes = parseScopes(input.scopes);
     if (scopes.length === 0) throw messages.createError('error.NoScopes');
   }
+  checkScopesCarried(scopes, kind, context.keptScopes ?? []);
   const idToken = resolveIdToken(input.idToken);
   // An ID token is issued only with openid: add it rather than fail, and say so.
   if (idToken && !scopes.includes('OpenID')) {
@@ -158,6 +165,32 @@ export function buildAppDefinition(input: AppDefinitionInput, context: AppDefini
   }
   for (const setting of unsupported) warnings.push(messages.getMessage('warning.UnsupportedSetting', [setting]));
   return { definition, warnings, unsupportedSettings: unsupported };
+}
+
+/**
+ * Each kind's metadata carries its own list of scopes (docs/salesforce-facts.md#f-eca-scopes): one the kind cannot
+ * carry is refused here, whether it came from a flag, a definition file or a preset, before anything is written.
+ */
+function checkScopesCarried(scopes: readonly MetadataScope[], kind: AppKind, kept: readonly MetadataScope[]): void {
+  const carried = KIND_RULES[kind].scopes;
+  const refused = scopes.filter((scope) => !carried.includes(scope) && !kept.includes(scope));
+  if (refused.length === 0) return;
+  const named = refused.map((scope) => {
+    const [name] = toOAuthScopeNames([scope]);
+    return name === scope ? scope : `${name} (${scope})`;
+  });
+  // Where another kind carries them, that kind's create command is the way to get them.
+  const elsewhere = (Object.keys(KIND_RULES) as AppKind[])
+    .filter((other) => refused.every((scope) => KIND_RULES[other].scopes.includes(scope)))
+    .map((other) => kindMessages.getMessage(`carriesScope.${other}`));
+  const error = messages.createError(
+    'error.ScopeNotForKind',
+    [kindMessages.getMessage(`kind.${kind}`), named.join(', ')],
+    [toOAuthScopeNames(refused).join(', '), kindMessages.getMessage(`kind.${kind}`), scopeNamesFor(carried).join(', ')]
+  );
+  const [remove, ...rest] = error.actions ?? [];
+  error.actions = [remove, ...elsewhere, ...rest];
+  throw error;
 }
 
 const trimmed = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined);

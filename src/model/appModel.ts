@@ -6,9 +6,11 @@
 /** The two kinds of OAuth app Salesforce has. */
 export type AppKind = 'ConnectedApp' | 'ExternalClientApplication';
 
+// Which kind carries which scope is a kind rule (model/kindRules.ts); the ECA spelling of SFAP (SFApiPlatform) is
+// metadata/externalClientApp.ts's business.
 /**
- * OAuth scopes, spelled as the Metadata API's ConnectedAppOauthAccessScope enum
- * (and ExtlClntAppOauthSettings.commaSeparatedOauthScopes) spells them.
+ * OAuth scopes in the Metadata API's spelling: the ConnectedAppOauthAccessScope enum, plus MCP and SCRT, which only
+ * External Client Apps (ExtlClntAppOauthSettings.commaSeparatedOauthScopes) carry.
  */
 export type MetadataScope =
   | 'Basic'
@@ -43,7 +45,9 @@ export type MetadataScope =
   | 'Interaction'
   | 'CDP'
   | 'EinsteinGPT'
-  | 'PwdlessLogin';
+  | 'PwdlessLogin'
+  | 'MCP'
+  | 'SCRT';
 
 export type RefreshTokenPolicy =
   | { type: 'infinite' }

@@ -8,7 +8,10 @@ import type { MetadataScope } from './appModel.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
 
-/** Every enum value, in the WSDL's order. */
+/**
+ * Every scope the plugin knows: the connected app enum in the WSDL's order, then the names only External Client Apps
+ * document (docs/salesforce-facts.md#f-eca-scopes). Which kind carries which is in model/kindRules.ts.
+ */
 export const METADATA_SCOPES: readonly MetadataScope[] = [
   'Basic',
   'Api',
@@ -43,6 +46,8 @@ export const METADATA_SCOPES: readonly MetadataScope[] = [
   'CDP',
   'EinsteinGPT',
   'PwdlessLogin',
+  'MCP',
+  'SCRT',
 ];
 
 /** OAuth token names (as in Setup's "(api)" hints and `sf org login web --scopes`) to the enum. */
@@ -103,6 +108,9 @@ const OAUTH_NAME_TO_SCOPE: Record<string, MetadataScope> = {
   einstein_gpt_api: 'EinsteinGPT',
   // eslint-disable-next-line camelcase
   pwdless_login_api: 'PwdlessLogin',
+  // Setup: "Access Salesforce hosted MCP servers (mcp_api)", for External Client Apps only.
+  // eslint-disable-next-line camelcase
+  mcp_api: 'MCP',
 };
 
 /** Enum values Salesforce treats as another one; stored as what a retrieve returns. */
@@ -132,6 +140,19 @@ const ENUM_BY_LOWERCASE = new Map(METADATA_SCOPES.map((scope) => [scope.toLowerC
 /** Every name parseScopes accepts, for help and error text. */
 export function validScopeNames(): string[] {
   return [...Object.keys(OAUTH_NAME_TO_SCOPE), ...METADATA_SCOPES];
+}
+
+/**
+ * The names a user may type for these scopes, for error text: each scope's OAuth token names, or its metadata name
+ * when it has none.
+ */
+export function scopeNamesFor(scopes: readonly MetadataScope[]): string[] {
+  return scopes.flatMap((scope) => {
+    const names = Object.entries(OAUTH_NAME_TO_SCOPE)
+      .filter(([, mapped]) => mapped === scope)
+      .map(([name]) => name);
+    return names.length > 0 ? names : ENUM_SYNONYMS[scope] ? [] : [scope];
+  });
 }
 
 /** One scope name to the enum; undefined when unknown. OAuth names win over enum names (profile = id = Basic). */

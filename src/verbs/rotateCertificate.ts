@@ -16,6 +16,7 @@ import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummar
 import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';
+import { describeLoginCause, propagationMs } from './loginFailure.js';
 import type { AppUpdateResult, UpdateContext } from './update/types.js';
 import { planFromRecord } from './update/plan.js';
 import { executeUpdate } from './update/execute.js';
@@ -183,6 +184,8 @@ export async function rotateCertificate(
     throw error;
   }
 
+  const appChangedAt = Date.now();
+  // The app lives in the target org: log in at its instance URL (its My Domain) unless --instance-url says otherwise.
   const loginUrl = flags.instanceUrl ?? context.orgInstanceUrl;
   const username = flags.username ?? context.orgUsername;
   const consumerKey = update.consumerKey ?? record.consumerKey;
@@ -207,7 +210,14 @@ export async function rotateCertificate(
     warnings: [...material.warnings, ...update.warnings],
   };
   if (flags.login && material.privateKeyPath && consumerKey) {
-    result.login = await loginWithNewKey(flags, context, { consumerKey, privateKeyFile: material.privateKeyPath, username, loginUrl, loginCommand });
+    result.login = await loginWithNewKey(flags, context, {
+      consumerKey,
+      privateKeyFile: material.privateKeyPath,
+      username,
+      loginUrl,
+      loginCommand,
+      appChangedAt,
+    });
   }
   return result;
 }
@@ -215,7 +225,7 @@ export async function rotateCertificate(
 async function loginWithNewKey(
   flags: RotateCertificateFlags,
   context: RotateCertificateContext,
-  login: { consumerKey: string; privateKeyFile: string; username: string; loginUrl: string; loginCommand?: string }
+  login: { consumerKey: string; privateKeyFile: string; username: string; loginUrl: string; loginCommand?: string; appChangedAt: number }
 ): Promise<LoginResult> {
   const deadline = Date.now() + flags.waitMinutes * 60_000;
   let delay = context.loginFirstDelayMs ?? 2000;
@@ -231,13 +241,20 @@ async function loginWithNewKey(
         // The user logged in with the app before: only propagation can be late.
         preAuthorized: true,
         firstDelayMs: context.loginFirstDelayMs,
+        // A rotated consumer key propagates like a new app; the app is not known at a wrong URL however long one waits.
+        appChangedAt: login.appChangedAt,
+        propagationMs: propagationMs(context.kind),
       });
     } catch (error) {
       if (!(error instanceof LoginChainError)) throw error;
       // Until the org uses the new certificate, the new key's signature is "invalid": worth waiting for here.
       const late = error.classified.cause === 'badSignature' || error.classified.kind === 'transient';
       if (!late || Date.now() + delay > deadline) {
-        throw messages.createError('error.RotatedLoginFailed', [error.classified.message], [login.loginCommand ?? '']);
+        throw messages.createError(
+          'error.RotatedLoginFailed',
+          [login.loginUrl, error.classified.message],
+          [describeLoginCause(error.classified.cause, context.kind), login.loginCommand ?? '']
+        );
       }
       context.onWait?.(messages.getMessage('info.waitingForCertificate', [Math.round(delay / 1000)]));
       // eslint-disable-next-line no-await-in-loop

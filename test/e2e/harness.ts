@@ -299,8 +299,11 @@ export class SfSession {
     );
   }
 
-  /** A fresh sfdx project dir: force-app package dir, and its own oauthLocalPort so parallel web logins don't clash. */
-  public async makeProject(name = 'project', options: { oauthLocalPort?: number } = {}): Promise<TestProject> {
+  /**
+   * A fresh sfdx project dir: force-app package dir, and its own oauthLocalPort so parallel web logins don't clash;
+   * sfdcLoginUrl as given.
+   */
+  public async makeProject(name = 'project', options: { oauthLocalPort?: number; sfdcLoginUrl?: string } = {}): Promise<TestProject> {
     const dir = await mkdtemp(join(this.root, `${name}-`));
     const oauthLocalPort = options.oauthLocalPort ?? (await freePort());
     await mkdir(join(dir, 'force-app', 'main', 'default'), { recursive: true });
@@ -312,6 +315,8 @@ export class SfSession {
           name,
           namespace: '',
           oauthLocalPort,
+          // `sf project generate` writes https://login.salesforce.com here.
+          ...(options.sfdcLoginUrl ? { sfdcLoginUrl: options.sfdcLoginUrl } : {}),
         },
         null,
         2

@@ -103,6 +103,8 @@ describe('certificateRotation', function () {
       expect(result.previousCertificate?.expires).to.equal(parseCertificatePem(oldCertificate).info.notAfter.toISOString());
       expect(Date.parse(result.certificate.expires!) - Date.now()).to.be.closeTo(90 * 86_400_000, 86_400_000);
       expect(result.login?.username).to.equal(org.emulator.username);
+      // The login went to the target org's instance URL, where the app is.
+      expect(result.login?.loginUrl).to.equal(org.emulator.instanceUrl);
 
       // Only the certificate changed in the org.
       const after = await readApp(org.conn, kind, name);

@@ -1,5 +1,7 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { classifyLoginError, LoginChainError, withPropagationRetry } from '../../src/login/loginChain.js';
+import { errorText } from '../../src/login/tokenEndpoint.js';
 
 // core joins the error of every (login URL, audience) pair it tried, one per line
 const joined = (...lines: string[]): string => `Error authenticating with JWT.\nErrors encountered:\n${lines.join('\n')}`;
@@ -100,5 +102,177 @@ describe('withPropagationRetry', () => {
       expect((error as LoginChainError).classified.kind).to.equal('transient');
       expect((error as LoginChainError).attempts).to.equal(1);
     }
+  });
+});
+
+describe('withPropagationRetry: "the org does not know the app" only while the app is young', () => {
+  // A clock the chain reads and its sleeps move: no real time passes.
+  let now = 0;
+  const clock = (): number => now;
+  const sleep = async (ms: number): Promise<void> => {
+    now += ms;
+  };
+  const minutes = (n: number): number => n * 60_000;
+  beforeEach(() => {
+    now = minutes(100);
+  });
+  const failing = (message: string) => async (): Promise<never> => {
+    throw new Error(message);
+  };
+  const rejection = async (promise: Promise<unknown>): Promise<LoginChainError> =>
+    promise.then(
+      () => expect.fail('expected an error'),
+      (error: LoginChainError) => error
+    );
+  const retry = { preAuthorized: true, sleep, clock, firstDelayMs: 2000, maxDelayMs: 30_000 };
+
+  it('"not installed" is waited out for the propagation time after the deploy, then ends with its causes, before --wait', async () => {
+    const deployedAt = now;
+    const error = await rejection(
+      withPropagationRetry(failing('External client app is not installed in this org'), {
+        ...retry,
+        waitMs: minutes(30),
+        appChangedAt: deployedAt,
+        propagationMs: minutes(15),
+        loginUrl: 'https://acme.my.salesforce.com',
+      })
+    );
+    expect(error.classified).to.include({ kind: 'permanent', cause: 'ecaNotInstalled' });
+    expect(error.classified.message).to.include('not installed');
+    expect(error.loginUrl).to.equal('https://acme.my.salesforce.com');
+    expect(error.attempts).to.be.greaterThan(10);
+    // It stopped within the propagation time, short of --wait's 30 minutes.
+    expect(now - deployedAt).to.be.at.most(minutes(15));
+    expect(now - deployedAt).to.be.greaterThan(minutes(14));
+  });
+
+  it('the window counts from the deploy, not from the first login attempt', async () => {
+    const error = await rejection(
+      withPropagationRetry(failing('External client app is not installed in this org'), {
+        ...retry,
+        waitMs: minutes(15),
+        appChangedAt: now - minutes(14),
+        propagationMs: minutes(15),
+      })
+    );
+    expect(error.classified.cause).to.equal('ecaNotInstalled');
+    expect(now - (minutes(100) - minutes(14))).to.be.at.most(minutes(15));
+  });
+
+  it('an app deployed long ago that is "not installed" stops at the first answer, without waiting', async () => {
+    let slept = false;
+    const error = await rejection(
+      withPropagationRetry(failing('External client app is not installed in this org'), {
+        ...retry,
+        sleep: async () => {
+          slept = true;
+        },
+        waitMs: minutes(15),
+        appChangedAt: now - minutes(60),
+        propagationMs: minutes(15),
+      })
+    );
+    expect(error.classified.cause).to.equal('ecaNotInstalled');
+    expect(error.attempts).to.equal(1);
+    expect(slept).to.equal(false);
+  });
+
+  it('the window is capped by --wait: a shorter wait ends as a timeout (transient), not as a wrong URL', async () => {
+    const started = now;
+    const error = await rejection(
+      withPropagationRetry(failing('External client app is not installed in this org'), {
+        ...retry,
+        waitMs: minutes(5),
+        appChangedAt: now,
+        propagationMs: minutes(15),
+      })
+    );
+    expect(error.classified).to.include({ kind: 'transient', cause: 'ecaNotInstalledYet' });
+    expect(now - started).to.be.at.most(minutes(5));
+  });
+
+  it('"client identifier invalid" is bounded the same way (clientUnknown)', async () => {
+    const error = await rejection(
+      withPropagationRetry(failing('client identifier invalid'), {
+        ...retry,
+        waitMs: minutes(20),
+        appChangedAt: now,
+        propagationMs: minutes(10),
+      })
+    );
+    expect(error.classified).to.include({ kind: 'permanent', cause: 'clientUnknown' });
+  });
+
+  it('an app that goes live within its propagation time logs in', async () => {
+    const liveAt = now + minutes(12);
+    const result = await withPropagationRetry(
+      async () => {
+        if (now < liveAt) throw new Error('External client app is not installed in this org');
+        return 'token';
+      },
+      { ...retry, waitMs: minutes(15), appChangedAt: now, propagationMs: minutes(15) }
+    );
+    expect(result.value).to.equal('token');
+    expect(result.waitedMs).to.be.at.least(minutes(12));
+  });
+
+  it('other transient causes (a pre-authorization replicating) are not bounded by the window, only by --wait', async () => {
+    const started = now;
+    const error = await rejection(
+      withPropagationRetry(failing("user hasn't approved this consumer"), {
+        ...retry,
+        waitMs: minutes(20),
+        appChangedAt: now,
+        propagationMs: minutes(1),
+      })
+    );
+    expect(error.classified).to.include({ kind: 'transient', cause: 'userNotApprovedYet' });
+    expect(now - started).to.be.greaterThan(minutes(19));
+  });
+});
+
+describe('network failures name the URL and the cause', () => {
+  it('fetch failed carries its cause (the refused connection) and is classified unreachable at once', async () => {
+    // A port nothing listens on: a listener opened and closed again.
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((done) => server.close(done));
+    const loginUrl = `http://127.0.0.1:${port}`;
+    const { postToken } = await import('../../src/login/tokenEndpoint.js');
+    let calls = 0;
+    const error = await withPropagationRetry(
+      async () => {
+        calls++;
+        // eslint-disable-next-line camelcase -- OAuth wire format
+        await postToken(loginUrl, { grant_type: 'password' });
+      },
+      { waitMs: 60_000, preAuthorized: true, firstDelayMs: 10, loginUrl }
+    ).then(
+      () => expect.fail('expected an error'),
+      (e: LoginChainError) => e
+    );
+    expect(error.classified.cause).to.equal('unreachable');
+    expect(error.classified.message).to.include('fetch failed');
+    expect(error.classified.message).to.include('ECONNREFUSED');
+    expect(error.loginUrl).to.equal(loginUrl);
+    expect(calls).to.equal(1);
+  });
+
+  it('errorText adds the causes fetch hides, and leaves other errors alone', () => {
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND login.salesforce.com'), { code: 'ENOTFOUND' });
+    expect(errorText(new TypeError('fetch failed', { cause: dns }))).to.equal('fetch failed (getaddrinfo ENOTFOUND login.salesforce.com)');
+    const tls = Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    expect(errorText(new TypeError('fetch failed', { cause: tls }))).to.equal(
+      'fetch failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE unable to verify the first certificate)'
+    );
+    expect(errorText(new Error('client identifier invalid'))).to.equal('client identifier invalid');
+    expect(classifyLoginError('fetch failed (getaddrinfo ENOTFOUND login.salesforce.com)', true).cause).to.equal('unreachable');
+  });
+
+  it('an answer from the org next to network failures for other hosts is classified by the answer', () => {
+    const result = classifyLoginError(joined('External client app is not installed in this org', 'fetch failed', 'fetch failed'), true);
+    expect(result.cause).to.equal('ecaNotInstalledYet');
+    expect(classifyLoginError(joined('fetch failed', 'fetch failed'), true).cause).to.equal('unreachable');
   });
 });

@@ -36,14 +36,15 @@ describe('projectContext', () => {
     });
   });
 
-  it('inside a project (from a subfolder): root, default package directory, api version, login URL', async () => {
+  it('inside a project (from a subfolder): root, default package directory, api version; sfdcLoginUrl is not taken', async () => {
     const root = await project({ sfdcLoginUrl: 'https://test.salesforce.com' });
     const context = await resolveProjectContext(join(root, 'other'));
     expect(context.projectRoot).to.equal(root);
     expect(context.defaultPackageDir).to.equal(join(root, 'force-app'));
     expect(context.packageDirectories).to.have.members([join(root, 'force-app'), join(root, 'other')]);
     expect(context.sourceApiVersion).to.equal('63.0');
-    expect(context.sfdcLoginUrl).to.equal('https://test.salesforce.com');
+    // The app's logins go to the target org (verbs/create/result.ts), so the project's login URL is not read.
+    expect(context).to.not.have.property('sfdcLoginUrl');
     expect(context.defaultCallbackUrl).to.equal('http://localhost:1717/OauthRedirect');
     expect(context.warnings).to.deep.equal([]);
   });

@@ -1,6 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { createFlags } from '../../cli/createFlags.js';
+import { KIND_RULES } from '../../model/kindRules.js';
 import type { CreateAppResult } from '../../verbs/create/createApp.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -13,8 +14,8 @@ export default class ConnectedAppCreate extends SfCommand<ConnectedAppCreateResu
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  // Salesforce says a new connected app can take up to 10 minutes to go live.
-  public static readonly flags = createFlags('ConnectedApp', 10);
+  // --wait defaults to the kind's propagation time (docs/salesforce-facts.md#f-propagation-delay).
+  public static readonly flags = createFlags('ConnectedApp', KIND_RULES.ConnectedApp.propagationMinutes);
 
   public async run(): Promise<ConnectedAppCreateResult> {
     const { flags } = await this.parse(ConnectedAppCreate);

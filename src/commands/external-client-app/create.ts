@@ -1,6 +1,7 @@
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import { createFlags } from '../../cli/createFlags.js';
+import { KIND_RULES } from '../../model/kindRules.js';
 import type { CreateAppResult } from '../../verbs/create/createApp.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -13,8 +14,8 @@ export default class ExternalClientAppCreate extends SfCommand<ExternalClientApp
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
 
-  // Salesforce distributes External Client App settings globally within 15 minutes.
-  public static readonly flags = createFlags('ExternalClientApplication', 15);
+  // --wait defaults to the kind's propagation time (docs/salesforce-facts.md#f-propagation-delay).
+  public static readonly flags = createFlags('ExternalClientApplication', KIND_RULES.ExternalClientApplication.propagationMinutes);
 
   public async run(): Promise<ExternalClientAppCreateResult> {
     const { flags } = await this.parse(ExternalClientAppCreate);

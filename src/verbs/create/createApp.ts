@@ -71,6 +71,7 @@ export async function createApp(
   // 3. Deploy; on failure the new source files go again, the key and certificate stay for a retry.
   progress.stage('deploy');
   const outcome = await deployOrExplain(plan, flags, context, writtenSource);
+  const appChangedAt = Date.now();
 
   // 4. Consumer key: we set it, and read it back to be sure the org took it.
   progress.stage('consumerKey');
@@ -91,7 +92,7 @@ export async function createApp(
     if (!appKindInfo(context.kind).devHubLogin && flags.setDefaultDevHub) {
       warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
     }
-    result.login = await loginWithNewApp(plan, flags, result, progress, openBrowser, context.loginRetry);
+    result.login = await loginWithNewApp(plan, flags, result, progress, { openBrowser, retry: context.loginRetry, appChangedAt });
   }
   return result;
 }
@@ -122,6 +123,7 @@ async function updateExisting(
     }
   );
   update.warnings.forEach(run.warn);
+  const appChangedAt = update.deployed ? Date.now() : undefined;
   const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: update.deploy?.requests ?? 0, problems: [] };
   const { certificate, keyFiles, ...updateResult } = update;
   const withKey: CreationPlan = { ...plan, definition: { ...plan.definition, certificate } };
@@ -138,7 +140,11 @@ async function updateExisting(
   };
   if (flags.login && !flags.dryRun) {
     run.progress.stage('login');
-    result.login = await loginWithNewApp(withKey, flags, result, run.progress, run.openBrowser, context.loginRetry);
+    result.login = await loginWithNewApp(withKey, flags, result, run.progress, {
+      openBrowser: run.openBrowser,
+      retry: context.loginRetry,
+      appChangedAt,
+    });
   }
   return result;
 }

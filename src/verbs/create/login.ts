@@ -4,19 +4,37 @@
 import { Messages, type SfError } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { isPreAuthorized, type OrgUser } from '../../org/lookups.js';
-import { LoginChainError, loginWithJwt, loginWithWeb, type BrowserOpener, type LoginResult } from '../../login/loginChain.js';
+import {
+  LoginChainError,
+  loginWithJwt,
+  loginWithWeb,
+  type BrowserOpener,
+  type LoginFailureCause,
+  type LoginResult,
+} from '../../login/loginChain.js';
+import { describeLoginCause, propagationMs } from '../loginFailure.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
 
+export type NewAppLogin = {
+  openBrowser?: BrowserOpener;
+  retry?: CreateAppContext['loginRetry'];
+  /** When the deploy that made or changed the app finished (ms since the epoch); undefined when nothing was deployed. */
+  appChangedAt?: number;
+};
+
+/**
+ * Logs in at result.loginUrl: --instance-url, else the target org's instance URL (its My Domain), where the app was
+ * deployed. "The org does not know the app" is waited out only for the kind's propagation time after the deploy.
+ */
 export async function loginWithNewApp(
   plan: CreationPlan,
   flags: CreateAppFlags,
   result: CreateAppResult,
   progress: CreateProgress,
-  openBrowser?: BrowserOpener,
-  retry?: CreateAppContext['loginRetry']
+  { openBrowser, retry, appChangedAt }: NewAppLogin = {}
 ): Promise<LoginResult> {
   const { definition, loginUser } = plan;
   const preAuthorized =
@@ -33,11 +51,13 @@ export async function loginWithNewApp(
     setDefaultDevHub: flags.setDefaultDevHub,
     waitMs: flags.waitMinutes * 60_000,
     preAuthorized,
+    appChangedAt,
+    propagationMs: propagationMs(result.kind),
     ...retry,
-    onWait: (info: { cause: string; retryInMs: number; elapsedMs: number }): void =>
+    onWait: (info: { cause: LoginFailureCause; retryInMs: number; elapsedMs: number }): void =>
       progress.info(
         messages.getMessage('info.waiting', [
-          messages.getMessage(`cause.${info.cause}`),
+          describeLoginCause(info.cause, result.kind),
           Math.round(info.retryInMs / 1000),
           (info.elapsedMs / 60_000).toFixed(1),
           flags.waitMinutes,
@@ -55,11 +75,11 @@ export async function loginWithNewApp(
         });
   } catch (error) {
     if (!(error instanceof LoginChainError)) throw error;
-    const cause = messages.getMessage(`cause.${error.classified.cause}`);
+    const cause = describeLoginCause(error.classified.cause, result.kind);
     if (error.classified.kind === 'transient') {
-      throw messages.createError('error.LoginTimedOut', [flags.waitMinutes, cause], [result.loginCommand]);
+      throw messages.createError('error.LoginTimedOut', [result.loginUrl, flags.waitMinutes, cause], [result.loginCommand]);
     }
-    throw messages.createError('error.LoginFailed', [error.classified.message], [cause, result.loginCommand]);
+    throw messages.createError('error.LoginFailed', [result.loginUrl, error.classified.message], [cause, result.loginCommand]);
   }
 }
 

@@ -14,7 +14,10 @@ export function describeResult(
   done: { consumerKey: string; outcome: DeployOutcome; writtenSource: string[]; warnings: string[] }
 ): CreateAppResult {
   const { definition } = plan;
-  const loginUrl = flags.instanceUrl ?? plan.project.sfdcLoginUrl ?? context.orgInstanceUrl;
+  // The app lives in the target org: its logins go to that org's instance URL (its My Domain) unless --instance-url
+  // says otherwise. sfdx-project.json's sfdcLoginUrl is for other logins (sf project generate writes
+  // https://login.salesforce.com there, which a sandbox or an app not yet propagated there refuses).
+  const loginUrl = flags.instanceUrl ?? context.orgInstanceUrl;
   const privateKeyPath = plan.keyPlan?.privateKeyPath ?? flags.jwtKeyFile;
   // A dry run has no consumer key yet.
   const clientId = done.consumerKey || '<consumer key>';

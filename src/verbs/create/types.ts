@@ -56,8 +56,11 @@ export type CreateAppContext = {
   cwd: string;
   /** The command's argv, to suggest the same command for the other app kind. */
   argv: string[];
-  /** Backoff of the login chain's retries; tests shorten it (default: 2 s growing to 30 s). */
-  loginRetry?: { firstDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Backoff of the login chain's retries (default: 2 s growing to 30 s) and the app kind's propagation time (default:
+   * the kind rules'); tests shorten them.
+   */
+  loginRetry?: { firstDelayMs?: number; maxDelayMs?: number; propagationMs?: number };
 };
 
 export type CreateProgress = {
@@ -88,7 +91,7 @@ export type CreateAppResult = {
   metadataPath?: string;
   metadataPaths: string[];
   deploy: { method: DeployOutcome['method']; id?: string; requests: number };
-  /** Where logins with the app go: --instance-url, else sfdcLoginUrl, else the target org's instance URL. */
+  /** Where logins with the app go: --instance-url, else the target org's instance URL (never sfdcLoginUrl). */
   loginUrl: string;
   /** The sf command that logs in with the app. */
   loginCommand: string;

@@ -177,6 +177,8 @@ export function applyUpdateRequest(
     defaultContactEmail: current.contactEmail ?? 'unchanged@example.com',
     myDomainUrl: options.myDomainUrl,
     insistedSettings: request.insistedSettings,
+    // What the org already took stays; only scopes the request adds must be ones the kind carries.
+    keptScopes: current.scopes,
   });
   const next = takeAsked(current, built.definition, request, asked);
   for (const setting of built.unsupportedSettings) {
