@@ -48,8 +48,10 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
     throw messages.createError('error.UpdateFailed', [text]);
   }
   const sourceFiles = await writeBackSourceFiles(sourceWrites);
+  // Read back from the component as the org names it (an app made in Setup names it its own way).
+  const keyHolder = plan.record.components.find((c) => c.type === appKindInfo(plan.kind).consumerKey.type);
   const consumerKey = plan.rotating
-    ? await readConsumerKey(context.conn, plan.kind, plan.after.name, context.warn ?? ((): void => {}))
+    ? await readConsumerKey(context.conn, plan.kind, plan.after.name, context.warn ?? ((): void => {}), { fullName: keyHolder?.fullName })
     : plan.record.consumerKey;
   return {
     ...base,
