@@ -46,12 +46,39 @@ export type AppKindInfo = KindRules & {
   keptOutOfSource: readonly string[];
   /** Orgs may refuse to create new apps of this kind (Spring '26, docs/salesforce-facts.md#f-ca-creation-block). */
   creationMayBeBlocked: boolean;
+  /**
+   * Where the app's settings live: each holder is a component type (and the element in it) and the settings of the
+   * definition it carries. An app made in Setup may lack one, or the org may refuse to hand one out: its settings are
+   * then unknown, never empty.
+   */
+  settingHolders: readonly SettingHolder[];
   build(definition: OAuthAppDefinition): MetadataComponent[];
-  /** Names a satellite component of the app may have: this plugin's first, then those Setup gives. */
+  /** Names a satellite component of the app may have, to try before listing: this plugin's first, then Setup's. */
   satelliteNames(appName: string, type: string): string[];
+  /** The app a satellite names (its reference to the header); satellites are found by this, never by name alone. */
+  referencedApp(component: Pick<MetadataComponent, 'content'>): string | undefined;
   /** The definition the app's components (as the org returns them) describe. */
   readDefinition(components: MetadataComponent[]): OAuthAppDefinition;
 };
+
+/** Settings of the definition, by key; `flows.<key>` for one flow field that lives apart from the other flows. */
+export type HeldSetting = keyof OAuthAppDefinition | 'flows.clientCredentialsUser';
+
+export type SettingHolder = {
+  type: string;
+  /** The element inside the component that holds the settings; empty for the whole component. */
+  path: readonly string[];
+  settings: readonly HeldSetting[];
+  /** What it is, for messages: "global OAuth settings (an ExtlClntAppGlobalOauthSettings component ...)". */
+  description: string;
+};
+
+const holder = (type: string, path: readonly string[], settings: readonly HeldSetting[]): SettingHolder => ({
+  type,
+  path,
+  settings,
+  description: messages.getMessage(`holder.${type}`),
+});
 
 const connectedApp: AppKindInfo = {
   ...KIND_RULES.ConnectedApp,
@@ -71,7 +98,16 @@ const connectedApp: AppKindInfo = {
   consumerKey: { type: 'ConnectedApp', fullName: (name) => name, path: ['oauthConfig', 'consumerKey'] },
   credentialsOverRest: false,
   componentTypes: ['ConnectedApp'],
+  // One component; a connected app made without OAuth has no oauthConfig, and then none of these settings.
+  settingHolders: [
+    holder(
+      'ConnectedApp',
+      ['oauthConfig'],
+      ['callbackUrls', 'scopes', 'certificate', 'flows', 'idToken', 'assetToken', 'singleLogoutUrl']
+    ),
+  ],
   satelliteNames: () => [],
+  referencedApp: () => undefined,
   readDefinition(components) {
     const app = components.find((c) => c.type === 'ConnectedApp');
     return readConnectedApp(app?.content ?? {}, app?.fullName ?? '');
@@ -79,14 +115,23 @@ const connectedApp: AppKindInfo = {
 };
 
 /*
- * Satellite names: this plugin's first, then what Setup names them when an app is made there (docs/salesforce-facts.md#f-eca-setup-names; sfdx-hardis's
- * restore logic) and the policies an org creates by itself.
+ * Names to try first (docs/salesforce-facts.md#f-eca-setup-names): this plugin's, then the public conventions for apps
+ * made elsewhere (the Trailhead project's `<App>GlblOAuth` / `<App>Settings`, sfdx-hardis's `<App>OAuthSettings` and
+ * `<App>_defaultPolicy`, the `_def…` names sfdx-hardis expects of Setup), and the OAuth policies an org generates,
+ * named after the OAuth settings (docs/salesforce-facts.md#f-eca-default-policies). A name is only a guess: what
+ * is read must still reference the app, and a type none of them finds is listed.
  */
+const ecaOauthSettingsNames = (n: string): string[] => [oauthSettingsName(n), `${n}Settings`, `${n}OAuthSettings`, `${n}_defOauthSet`];
 const ECA_SATELLITE_NAMES: Record<string, (appName: string) => string[]> = {
-  ExtlClntAppOauthConfigurablePolicies: (n) => [oauthPoliciesName(n), `${n}_defOauthPlcy`, `${n}_defaultPolicy`],
-  ExtlClntAppConfigurablePolicies: (n) => [policiesName(n), `${n}_defPlcy`],
-  ExtlClntAppOauthSettings: (n) => [oauthSettingsName(n), `${n}_defOauthSet`],
-  ExtlClntAppGlobalOauthSettings: (n) => [globalOauthSettingsName(n), `${n}_defGlblOauthSet`],
+  ExtlClntAppOauthConfigurablePolicies: (n) => [
+    oauthPoliciesName(n),
+    ...ecaOauthSettingsNames(n).map((settings) => `${settings}_defaultPolicy`),
+    `${n}_defOauthPlcy`,
+    `${n}_defaultPolicy`,
+  ],
+  ExtlClntAppConfigurablePolicies: (n) => [policiesName(n), `${n}_defaultPolicy`, `${n}_defPlcy`],
+  ExtlClntAppOauthSettings: ecaOauthSettingsNames,
+  ExtlClntAppGlobalOauthSettings: (n) => [globalOauthSettingsName(n), `${n}GlblOAuth`, `${n}_defGlblOauthSet`],
 };
 
 const externalClientApp: AppKindInfo = {
@@ -115,7 +160,21 @@ const externalClientApp: AppKindInfo = {
     'ExtlClntAppGlobalOauthSettings',
     'ExternalClientApplication',
   ],
+  // ExtlClntAppConfigurablePolicies holds no setting of the definition, and apps made in Setup may have none.
+  settingHolders: [
+    holder('ExtlClntAppGlobalOauthSettings', [], ['callbackUrls', 'certificate', 'flows', 'idToken']),
+    holder('ExtlClntAppOauthSettings', [], ['scopes', 'assetToken', 'singleLogoutUrl']),
+    holder(
+      'ExtlClntAppOauthConfigurablePolicies',
+      [],
+      ['permittedUsers', 'profiles', 'permissionSets', 'refreshTokenPolicy', 'sessionTimeoutMinutes', 'ipRelaxation', 'flows.clientCredentialsUser']
+    ),
+  ],
   satelliteNames: (appName, type) => ECA_SATELLITE_NAMES[type]?.(appName) ?? [],
+  referencedApp: ({ content }) =>
+    typeof content.externalClientApplication === 'string' && content.externalClientApplication.length > 0
+      ? content.externalClientApplication
+      : undefined,
   readDefinition: (components) => readExternalClientApp(components),
 };
 

@@ -80,8 +80,11 @@ function tagged<T>(path: string, run: () => T): T {
 function toSettings(doc: Loose): AppSettings {
   const flows = (doc.flows ?? {}) as Loose;
   const certificate = doc.certificate as string | undefined;
-  // display's output describes the whole app: one without a certificate is a web-only app, and stays one.
-  const noCertificate = (doc.noCertificate as boolean | undefined) ?? (doc.kind !== undefined && !certificate ? true : undefined);
+  // display's output describes the whole app: one without a certificate is a web-only app, and stays one, unless
+  // display said the certificate was unknown (its component missing or unreadable).
+  const unknown = Array.isArray(doc.unknownSettings) ? (doc.unknownSettings as unknown[]) : [];
+  const noCertificate =
+    (doc.noCertificate as boolean | undefined) ?? (doc.kind !== undefined && !certificate && !unknown.includes('certificate') ? true : undefined);
   // The table's settings as the document names them: top-level ones as they are, flows flattened, token sections whole.
   const fromTable = Object.fromEntries(
     SETTING_FLAGS.map((flag) => SETTINGS[flag].path)

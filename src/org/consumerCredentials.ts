@@ -45,27 +45,32 @@ const pick = (record: Record<string, unknown> | undefined, path: readonly string
 /**
  * The app's consumer key: from its metadata, else (where the kind has it) the credentials resource. When every way is
  * refused, one warning names everything missing, so the user can ask for it in one go, and the key is undefined.
+ * `fullName` is the org's name for the component holding the key (apps made in Setup name it their own way).
+ * `alreadyRead`: the caller has read (or tried to read) that component, and warned about a refusal: only REST is asked.
  */
 export async function readConsumerKey(
   conn: Connection,
   kind: AppKind,
   name: string,
-  warn: (message: string) => void
+  warn: (message: string) => void,
+  options: { fullName?: string; alreadyRead?: { refusal?: string } } = {}
 ): Promise<string | undefined> {
   const info = appKindInfo(kind);
-  let metadataRefusal: string | undefined;
-  try {
-    const record = await readComponent(conn, info.consumerKey.type, info.consumerKey.fullName(name));
-    const key = pick(record, info.consumerKey.path);
-    if (typeof key === 'string' && key.length > 0) return key;
-  } catch (error) {
-    if (!info.credentialsOverRest) throw error;
-    metadataRefusal = errorMessage(error);
+  let metadataRefusal = options.alreadyRead?.refusal;
+  if (!options.alreadyRead) {
+    try {
+      const record = await readComponent(conn, info.consumerKey.type, options.fullName ?? info.consumerKey.fullName(name));
+      const key = pick(record, info.consumerKey.path);
+      if (typeof key === 'string' && key.length > 0) return key;
+    } catch (error) {
+      if (!info.credentialsOverRest) throw error;
+      metadataRefusal = errorMessage(error);
+    }
   }
   if (!info.credentialsOverRest) return undefined;
   try {
     const key = await readKeyOverRest(conn, name);
-    if (metadataRefusal !== undefined) warn(messages.getMessage('warning.GlobalOauthUnreadable', [metadataRefusal]));
+    if (metadataRefusal !== undefined && !options.alreadyRead) warn(messages.getMessage('warning.GlobalOauthUnreadable', [metadataRefusal]));
     return key;
   } catch (error) {
     warn(

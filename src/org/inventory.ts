@@ -6,11 +6,12 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
-import { appKindInfo } from '../metadata/appKinds.js';
+import { appKindInfo, type AppKindInfo, type SettingHolder } from '../metadata/appKinds.js';
 import { certificateExpiry } from '../model/certificate.js';
 import { asNonEmptyText as asText } from '../metadata/readers.js';
 import { compact, errorMessage, type Loose } from '../util/records.js';
 import { listComponents, readComponents, RequestCounter, type FileProperties } from './metadataReads.js';
+import { findSatellites } from './satellites.js';
 
 export { RequestCounter };
 
@@ -21,8 +22,11 @@ export type AppListEntry = {
   name: string;
   label: string;
   kind: AppKind;
-  /** The app has OAuth settings (a connected app's oauthConfig; an External Client App's global OAuth settings). */
-  oauthEnabled: boolean;
+  /**
+   * The app has OAuth settings (a connected app's oauthConfig; global OAuth settings that reference an External
+   * Client App); absent when the org would not hand them out.
+   */
+  oauthEnabled?: boolean;
   /** A certificate is set, which is what enables the JWT bearer flow; absent when the org would not say. */
   jwtEnabled?: boolean;
   /** When the app's certificate expires (ISO 8601), where the certificate could be read and parsed. */
@@ -34,13 +38,22 @@ export type AppListEntry = {
   lastModifiedBy?: string;
 };
 
+/**
+ * A holder of settings (appKinds.ts settingHolders) the org does not have for the app ('missing') or would not hand
+ * out ('unreadable'). Its settings are unknown: the definition has placeholders for them, which must not be shown or
+ * sent as the app's.
+ */
+export type ComponentGap = SettingHolder & { reason: 'missing' | 'unreadable'; detail?: string };
+
 /** What the org holds for one app: its components, and the definition they map to. */
 export type AppRecord = {
   kind: AppKind;
   name: string;
   /** Every component of the app found in the org, in the order AppKindInfo.componentTypes gives (header last). */
   components: MetadataComponent[];
+  /** Read from the components; where a holder is in `gaps`, its settings are placeholders (empty lists, defaults). */
   definition: OAuthAppDefinition;
+  gaps: ComponentGap[];
   consumerKey?: string;
   certificateExpires?: string;
 };
@@ -59,8 +72,8 @@ const pick = (record: Loose, path: readonly string[]): Loose | undefined => {
 /**
  * Every app's OAuth settings, by app name. Where the header holds them (a connected app's oauthConfig) they are read
  * with it; where they are a component of their own (an External Client App's global OAuth settings) that type is
- * listed and read, and each belongs to the app it references. Reading them may be refused (they hold secrets):
- * then the apps are still listed, with what could not be read left undefined.
+ * listed and read, and each belongs to the app it references. Reading them may be refused (they hold secrets): then
+ * which app has OAuth settings is unknown (names are no proof), and `unreadable` says so.
  */
 async function oauthSettingsByApp(
   conn: Connection,
@@ -68,7 +81,7 @@ async function oauthSettingsByApp(
   headers: { files: FileProperties[]; components: MetadataComponent[] },
   counter: RequestCounter,
   warn: (message: string) => void
-): Promise<Map<string, OAuthSettingsFound>> {
+): Promise<{ found: Map<string, OAuthSettingsFound>; unreadable: boolean }> {
   const info = appKindInfo(kind);
   const found = new Map<string, OAuthSettingsFound>();
   if (info.oauthSettings.type === info.headerType) {
@@ -77,10 +90,10 @@ async function oauthSettingsByApp(
       const content = component ? pick(component.content, info.oauthSettings.path) : undefined;
       if (content) found.set(file.fullName, { content, file });
     }
-    return found;
+    return { found, unreadable: false };
   }
   const files = await listComponents(conn, info.oauthSettings.type, counter);
-  let components: MetadataComponent[] | undefined;
+  let components: MetadataComponent[];
   try {
     components = await readComponents(
       conn,
@@ -90,18 +103,14 @@ async function oauthSettingsByApp(
     );
   } catch (error) {
     warn(messages.getMessage('warning.GlobalOauthUnreadable', [errorMessage(error)]));
+    return { found, unreadable: true };
   }
-  const names = headers.files.map((file) => file.fullName);
-  for (const file of files) {
-    const component = components?.find((c) => c.fullName === file.fullName);
-    // The settings name their app; when they could not be read, fall back to the naming convention (<App>_...).
-    const app =
-      asText(component?.content.externalClientApplication) ??
-      names.find((name) => file.fullName.startsWith(`${name}_`)) ??
-      file.fullName;
-    found.set(app, { content: component ? pick(component.content, info.oauthSettings.path) : undefined, file });
+  for (const component of components) {
+    const app = info.referencedApp(component);
+    const file = files.find((f) => f.fullName === component.fullName);
+    if (app && file && !found.has(app)) found.set(app, { content: pick(component.content, info.oauthSettings.path), file });
   }
-  return found;
+  return { found, unreadable: false };
 }
 
 /** Lists the apps of one kind with the columns `list` shows. */
@@ -124,15 +133,16 @@ export async function listApps(
   const oauthSettings = await oauthSettingsByApp(conn, kind, { files, components }, counter, warn);
   const labels = new Map(components.map((c) => [c.fullName, asText(c.content.label)]));
   return files.map((file) => {
-    const oauth = oauthSettings.get(file.fullName);
+    const oauth = oauthSettings.found.get(file.fullName);
     const certificate = asText(oauth?.content?.certificate);
+    // Unknown (left out) when the org would not hand the settings out.
+    const known = !oauthSettings.unreadable;
     return compact({
       name: file.fullName,
       label: labels.get(file.fullName) ?? file.fullName,
       kind,
-      oauthEnabled: oauth !== undefined,
-      // Unknown when the settings exist but could not be read.
-      jwtEnabled: oauth === undefined ? false : oauth.content ? certificate !== undefined : undefined,
+      oauthEnabled: known ? oauth !== undefined : undefined,
+      jwtEnabled: known ? certificate !== undefined : undefined,
       certificateExpires: certificateExpiry(certificate),
       consumerKey: asText(oauth?.content?.consumerKey),
       namespacePrefix: asText(file.namespacePrefix),
@@ -144,14 +154,16 @@ export async function listApps(
 
 /**
  * Reads everything the org has for one app, or undefined when it has no app of that kind and name.
- * A connected app is one component. An External Client App is a header plus settings and policies that name it;
- * they are read by the names this plugin and Setup give them, and looked for by listing only when those miss.
+ * A connected app is one component. An External Client App is a header plus settings and policies that reference it,
+ * found by that reference whatever their names (satellites.ts): for display and update the components that hold
+ * settings, for delete (`every`) every component that references the app. A holder of settings the org does not have,
+ * or would not hand out, is named in a warning and in `gaps`: its settings are unknown, not empty.
  */
 export async function readApp(
   conn: Connection,
   kind: AppKind,
   name: string,
-  options: { counter?: RequestCounter; warn?: (message: string) => void } = {}
+  options: { counter?: RequestCounter; warn?: (message: string) => void; every?: boolean } = {}
 ): Promise<AppRecord | undefined> {
   const counter = options.counter ?? new RequestCounter();
   const warn = options.warn ?? ((): void => {});
@@ -159,49 +171,50 @@ export async function readApp(
   const [header] = await readComponents(conn, info.headerType, [name], counter);
   if (!header) return undefined;
 
-  const satellites: MetadataComponent[] = [];
-  for (const type of info.componentTypes.filter((t) => t !== info.headerType)) {
-    try {
-      // eslint-disable-next-line no-await-in-loop
-      satellites.push(...(await findSatellites(conn, type, name, info.satelliteNames(name, type), counter)));
-    } catch (error) {
-      // Global OAuth settings need extra permissions to read; the rest of the app is still worth showing.
-      warn(messages.getMessage('warning.ComponentUnreadable', [type, errorMessage(error)]));
-    }
+  const wanted = options.every ? info.componentTypes : info.settingHolders.map((holder) => holder.type);
+  const types = info.componentTypes.filter((type) => type !== info.headerType && wanted.includes(type));
+  const satellites =
+    types.length > 0
+      ? await findSatellites(conn, info, name, types, options.every ? 'every' : 'first', counter)
+      : { components: [], unreadable: new Map<string, string>() };
+  const components = [...satellites.components, header];
+  const gaps = findGaps(info, components, satellites.unreadable);
+  if (options.every) {
+    // Looking for everything (to delete it): what matters is what could not be looked through.
+    for (const [type, refusal] of satellites.unreadable) warn(messages.getMessage('warning.SatellitesUnreadable', [type, refusal, name]));
+  } else {
+    for (const gap of gaps) warn(gapWarning(info, name, gap));
   }
-  const components = [...satellites, header];
   const definition = info.readDefinition(components);
   return {
     kind,
     name,
     components,
     definition,
+    gaps,
     consumerKey: definition.consumerKey,
     certificateExpires: certificateExpiry(definition.certificate),
   };
 }
 
-async function findSatellites(
-  conn: Connection,
-  type: string,
-  appName: string,
-  candidates: string[],
-  counter: RequestCounter
-): Promise<MetadataComponent[]> {
-  const belongs = (component: MetadataComponent): boolean => {
-    const owner = asText(component.content.externalClientApplication);
-    return owner === undefined || owner === appName;
-  };
-  const found = (await readComponents(conn, type, candidates, counter)).filter(belongs);
-  if (found.length > 0) return found;
-  // Named some other way (an older tool, a rename): list the type and read the names that start with the app's.
-  const others = (await listComponents(conn, type, counter))
-    .map((file) => file.fullName)
-    .filter((fullName) => fullName.startsWith(`${appName}_`) && !candidates.includes(fullName));
-  if (others.length === 0) return [];
-  return (await readComponents(conn, type, others, counter)).filter(
-    (component) => asText(component.content.externalClientApplication) === appName
-  );
+/** The holders of settings the app lacks in the org, or the org would not hand out. */
+function findGaps(info: AppKindInfo, components: MetadataComponent[], unreadable: Map<string, string>): ComponentGap[] {
+  return info.settingHolders.flatMap((holder): ComponentGap[] => {
+    const refusal = unreadable.get(holder.type);
+    if (refusal !== undefined) return [{ ...holder, reason: 'unreadable', detail: refusal }];
+    const component = components.find((c) => c.type === holder.type);
+    const present = component !== undefined && (holder.path.length === 0 || pick(component.content, holder.path) !== undefined);
+    return present ? [] : [{ ...holder, reason: 'missing' }];
+  });
+}
+
+function gapWarning(info: AppKindInfo, name: string, gap: ComponentGap): string {
+  const settings = gap.settings.join(', ');
+  if (gap.reason === 'unreadable') {
+    return messages.getMessage('warning.ComponentUnreadable', [gap.description, info.article, name, gap.detail ?? '', settings]);
+  }
+  const retrieve = `${gap.type}:${gap.type === info.headerType ? name : '*'}`;
+  return messages.getMessage('warning.ComponentMissing', [info.article, name, gap.description, settings, retrieve]);
 }
 
 export function appNotFoundError(kind: AppKind, name: string): Error {

@@ -9,6 +9,8 @@ import { asList, type Loose } from '../util/records.js';
 
 /** readMetadata accepts at most 10 full names per call. */
 export const READ_BATCH_SIZE = 10;
+/** listMetadata accepts at most 3 queries (types) per call (docs/salesforce-facts.md#f-md-call-limits). */
+export const LIST_QUERIES_PER_CALL = 3;
 /** Batches read at once: enough to hide latency, few enough not to trip the org's concurrent-request limits. */
 const READ_CONCURRENCY = 4;
 
@@ -34,6 +36,30 @@ export async function listComponents(conn: Connection, type: string, counter: Re
   counter.add();
   const result = (await conn.metadata.list({ type })) as unknown as FileProperties | FileProperties[] | undefined;
   return asList(result).filter((file) => typeof file?.fullName === 'string' && file.fullName.length > 0);
+}
+
+/** All components of several types, by type: one listMetadata call per three types. */
+export async function listComponentsByType(
+  conn: Connection,
+  types: readonly string[],
+  counter: RequestCounter
+): Promise<Map<string, FileProperties[]>> {
+  const byType = new Map<string, FileProperties[]>(types.map((type) => [type, []]));
+  const calls: string[][] = [];
+  for (let i = 0; i < types.length; i += LIST_QUERIES_PER_CALL) calls.push(types.slice(i, i + LIST_QUERIES_PER_CALL));
+  const answers = await Promise.all(
+    calls.map(async (call) => {
+      counter.add();
+      const result = (await conn.metadata.list(call.map((type) => ({ type })))) as unknown as FileProperties | FileProperties[] | undefined;
+      // With one query the type is known even when the answer leaves it out.
+      return asList(result).map((file) => (call.length === 1 ? { ...file, type: file?.type ?? call[0] } : file));
+    })
+  );
+  for (const file of answers.flat()) {
+    if (typeof file?.fullName !== 'string' || file.fullName.length === 0 || !file.type) continue;
+    byType.get(file.type)?.push(file);
+  }
+  return byType;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, OAuthAppDefinition } from '../model/appModel.js';
 import { appKindInfo } from '../metadata/appKinds.js';
-import { appNotFoundError, listApps, readApp, RequestCounter, type AppListEntry } from '../org/inventory.js';
+import { appNotFoundError, listApps, readApp, RequestCounter, type AppListEntry, type AppRecord } from '../org/inventory.js';
 import { readConsumerKey, readConsumerSecret } from '../org/consumerCredentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -15,8 +15,31 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inven
 /** What `list --json` returns. */
 export type AppListResult = { apps: AppListEntry[] };
 
-/** What `display --json` returns: a definition (usable as a definition file) plus the kind and certificate expiry. */
-export type AppDisplayResult = OAuthAppDefinition & { kind: AppKind; certificateExpires?: string };
+/**
+ * What `display --json` returns: a definition (usable as a definition file) plus the kind and certificate expiry.
+ * Settings whose component the org lacks or would not hand out are left out (unknown, not empty; a warning names the
+ * component), so feeding the output back to update leaves them as they are.
+ */
+export type AppDisplayResult = KnownDefinition & {
+  kind: AppKind;
+  certificateExpires?: string;
+  /** The settings left out, in the definition file's words; absent when none is. */
+  unknownSettings?: string[];
+};
+
+/** A definition of which only the name and label are sure to be known. */
+type KnownDefinition = Partial<OAuthAppDefinition> & Pick<OAuthAppDefinition, 'name' | 'label'>;
+
+/** The definition without the settings whose holders are in gaps (placeholders, not the app's). */
+function knownSettings(definition: OAuthAppDefinition, gaps: AppRecord['gaps']): KnownDefinition {
+  const known: KnownDefinition = { ...definition, flows: { ...definition.flows } };
+  for (const setting of gaps.flatMap((gap) => gap.settings)) {
+    const [key, inner] = setting.split('.') as [keyof OAuthAppDefinition, string | undefined];
+    if (inner && key === 'flows') delete (known.flows as Record<string, unknown> | undefined)?.[inner];
+    else delete known[key];
+  }
+  return known;
+}
 
 export async function listAppsOfKind(
   conn: Connection,
@@ -38,7 +61,7 @@ export async function displayApp(
   }
   const record = await readApp(conn, kind, options.name, { warn: options.warn });
   if (!record) throw appNotFoundError(kind, options.name);
-  const definition: OAuthAppDefinition = { ...record.definition };
+  const definition = knownSettings(record.definition, record.gaps);
   // The source of a definition file never carries a secret; only the explicit flag brings one in.
   delete definition.consumerSecret;
   if (options.showSecret) {
@@ -47,11 +70,15 @@ export async function displayApp(
     definition.consumerKey ??= credentials.consumerKey;
   } else if (info.credentialsOverRest && !definition.consumerKey) {
     // Without the Metadata secret permission the global settings are unreadable; the key is still public via REST.
-    definition.consumerKey = await readConsumerKey(conn, kind, options.name, options.warn);
+    // The component that holds it was read (or refused, with a warning) already: only REST is left to ask.
+    const refusal = record.gaps.find((gap) => gap.type === info.consumerKey.type && gap.reason === 'unreadable')?.detail;
+    definition.consumerKey = await readConsumerKey(conn, kind, options.name, options.warn, { alreadyRead: { refusal } });
   }
+  const unknownSettings = record.gaps.flatMap((gap) => gap.settings);
   return {
     kind,
     ...definition,
     ...(record.certificateExpires ? { certificateExpires: record.certificateExpires } : {}),
+    ...(unknownSettings.length > 0 ? { unknownSettings } : {}),
   };
 }

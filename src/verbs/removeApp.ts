@@ -54,7 +54,8 @@ export async function planAppRemoval(
   options: { deleteSourceFiles: boolean; cwd: string; counter?: RequestCounter; warn?: (message: string) => void }
 ): Promise<AppRemovalPlan> {
   const info = appKindInfo(kind);
-  const record = await readApp(conn, kind, name, { counter: options.counter, warn: options.warn });
+  // Every satellite that references the app, whatever its name (an app made in Setup names them its own way).
+  const record = await readApp(conn, kind, name, { counter: options.counter, warn: options.warn, every: true });
   if (!record) throw appNotFoundError(kind, name);
   const order = (component: MetadataComponent): number => info.componentTypes.indexOf(component.type);
   const components = [...record.components]

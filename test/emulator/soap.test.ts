@@ -113,6 +113,23 @@ describe('Metadata SOAP', () => {
     expect(body).to.include('<result><records xsi:nil="true"/></result>');
   });
 
+  it('faults readMetadata of more than 10 names and listMetadata of more than 3 queries (docs/salesforce-facts.md#f-md-call-limits)', async () => {
+    const names = (n: number): string => Array.from({ length: n }, (_, i) => `<fullNames>App_${i}</fullNames>`).join('');
+    expect((await call('readMetadata', `<type>ConnectedApp</type>${names(10)}`)).status).to.equal(200);
+    const read = await call('readMetadata', `<type>ConnectedApp</type>${names(11)}`);
+    expect(read.status).to.equal(500);
+    expect(read.body).to.match(/<faultcode>sf:LIMIT_EXCEEDED<\/faultcode>/).and.include('at most 10 full names');
+    const queries = (n: number): string =>
+      ['ConnectedApp', 'ExternalClientApplication', 'ExtlClntAppOauthSettings', 'ExtlClntAppGlobalOauthSettings']
+        .slice(0, n)
+        .map((type) => `<queries><type>${type}</type></queries>`)
+        .join('');
+    expect((await call('listMetadata', `${queries(3)}<asOfVersion>64.0</asOfVersion>`)).status).to.equal(200);
+    const listed = await call('listMetadata', `${queries(4)}<asOfVersion>64.0</asOfVersion>`);
+    expect(listed.status).to.equal(500);
+    expect(listed.body).to.include('at most 3 queries');
+  });
+
   it('creates, reads (with xsi:type, without secret), upserts, lists and deletes', async () => {
     const created = await call(
       'createMetadata',

@@ -110,6 +110,10 @@ export function soapFault(code: string, message: string, operation?: string): So
   return { status: 500, body, operation, contentType: CONTENT_TYPE };
 }
 
+/** The Metadata API's per-call limits (docs/salesforce-facts.md#f-md-call-limits). */
+const MAX_READ_NAMES = 10;
+const MAX_LIST_QUERIES = 3;
+
 class SoapFaultError extends Error {
   public constructor(public readonly code: string, message: string) {
     super(message);
@@ -676,6 +680,11 @@ async function dispatch(
     }
     case 'readMetadata': {
       const type = childText(op, 'type') ?? '';
+      // Documented limits (docs/salesforce-facts.md#f-md-call-limits); the fault's wording is the emulator's.
+      const asked = children(op, 'fullNames').length;
+      if (asked > MAX_READ_NAMES) {
+        throw new SoapFaultError('sf:LIMIT_EXCEEDED', `readMetadata takes at most ${MAX_READ_NAMES} full names per call; this call has ${asked}`);
+      }
       // Chosen over an empty record: a fault tells the caller why, where an empty record reads as "no such component".
       const gap = secretGap(ctx, user, type);
       if (gap.length > 0) throw new SoapFaultError('sf:INSUFFICIENT_ACCESS', ecaSecretAccessMessage(gap));
@@ -716,6 +725,10 @@ async function dispatch(
       return respond(operation, [saveResult(result)]);
     }
     case 'listMetadata': {
+      const queries = children(op, 'queries').length;
+      if (queries > MAX_LIST_QUERIES) {
+        throw new SoapFaultError('sf:LIMIT_EXCEEDED', `listMetadata takes at most ${MAX_LIST_QUERIES} queries per call; this call has ${queries}`);
+      }
       const results: Array<Record<string, unknown>> = [];
       for (const query of children(op, 'queries')) {
         const type = childText(query, 'type') ?? '';

@@ -302,12 +302,13 @@ describe('emulator strict rules', () => {
 
         // list: exactly Setup's names, no app policies component and no policies made by the org
         const soap = soapOverHttp;
-        const listed = await soap(
-          'listMetadata',
-          ['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies']
-            .map((t) => `<queries><type>${t}</type></queries>`)
-            .join('') + '<asOfVersion>63.0</asOfVersion>'
-        );
+        const list = (types: string[]): Promise<ReturnType<typeof children>> =>
+          soap('listMetadata', types.map((t) => `<queries><type>${t}</type></queries>`).join('') + '<asOfVersion>63.0</asOfVersion>');
+        // Three queries per call at most (docs/salesforce-facts.md#f-md-call-limits).
+        const listed = [
+          ...(await list(['ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings'])),
+          ...(await list(['ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'])),
+        ];
         expect(listed.map((r) => `${childText(r, 'type') ?? ''}:${childText(r, 'fullName') ?? ''}`).filter((s) => !s.includes('Emulator_Bootstrap'))).to.deep.equal([
           'ExternalClientApplication:Setup_Made',
           'ExtlClntAppGlobalOauthSettings:Setup_MadeGlblOAuth',

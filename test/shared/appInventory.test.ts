@@ -111,15 +111,15 @@ describe('appInventory', function () {
       expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata']);
     });
 
-    it('reads an External Client App with all its components, one readMetadata per type', async () => {
+    it('reads an External Client App: its header and the components that hold settings, one readMetadata per type', async () => {
       const record = await readApp(org.conn, 'ExternalClientApplication', 'Eca_Jwt');
       expect(record?.components.map((c) => `${c.type}:${c.fullName}`)).to.have.members([
         'ExtlClntAppOauthConfigurablePolicies:Eca_Jwt_oauthPlcy',
-        'ExtlClntAppConfigurablePolicies:Eca_Jwt_plcy',
         'ExtlClntAppOauthSettings:Eca_Jwt_oauth',
         'ExtlClntAppGlobalOauthSettings:Eca_Jwt_glbl',
         'ExternalClientApplication:Eca_Jwt',
       ]);
+      expect(record?.gaps).to.deep.equal([]);
       expect(record?.components.at(-1)?.type).to.equal('ExternalClientApplication');
       expect(record?.definition).to.deep.include({
         name: 'Eca_Jwt',
@@ -129,7 +129,20 @@ describe('appInventory', function () {
         permittedUsers: 'AdminApprovedPreAuthorized',
       });
       expect(record?.consumerKey).to.match(/^KeyEcaJwt/);
-      expect(soapOperations(org.emulator)).to.deep.equal(Array(5).fill('readMetadata'));
+      expect(soapOperations(org.emulator)).to.deep.equal(Array(4).fill('readMetadata'));
+    });
+
+    it('with every: true finds every component that references the app, listing each satellite type (three per call)', async () => {
+      const record = await readApp(org.conn, 'ExternalClientApplication', 'Eca_Jwt', { every: true });
+      expect(record?.components.map((c) => `${c.type}:${c.fullName}`)).to.deep.equal([
+        'ExtlClntAppOauthConfigurablePolicies:Eca_Jwt_oauthPlcy',
+        'ExtlClntAppConfigurablePolicies:Eca_Jwt_plcy',
+        'ExtlClntAppOauthSettings:Eca_Jwt_oauth',
+        'ExtlClntAppGlobalOauthSettings:Eca_Jwt_glbl',
+        'ExternalClientApplication:Eca_Jwt',
+      ]);
+      // The header, two listMetadata calls for four types, then one readMetadata per type (the org has two apps).
+      expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'listMetadata', 'listMetadata', ...Array(4).fill('readMetadata')]);
     });
 
     it('finds satellites named the way Setup names them', async () => {
@@ -140,15 +153,19 @@ describe('appInventory', function () {
       );
       await deployComponents(org.conn, components);
       added.push(...components.map(({ type, fullName }) => ({ type, fullName })));
+      org.emulator.clearRequests();
       const record = await readApp(org.conn, 'ExternalClientApplication', 'Setup_Made');
       expect(record?.components.map((c) => c.fullName)).to.have.members([
         'Setup_Made_defOauthPlcy',
-        'Setup_Made_defPlcy',
         'Setup_Made_defOauthSet',
         'Setup_Made_defGlblOauthSet',
         'Setup_Made',
       ]);
       expect(record?.definition.callbackUrls).to.deep.equal(['http://localhost:1717/OauthRedirect']);
+      // Found by the names tried first: nothing listed.
+      expect(soapOperations(org.emulator)).to.deep.equal(Array(4).fill('readMetadata'));
+      const every = await readApp(org.conn, 'ExternalClientApplication', 'Setup_Made', { every: true });
+      expect(every?.components.map((c) => c.fullName)).to.include('Setup_Made_defPlcy');
     });
 
     it('answers undefined for an app the org does not have, of either kind', async () => {

@@ -281,7 +281,7 @@ describe('appUpdate', function () {
     });
 
     it('deploys only the changed components, in one deploy, and merges the change into their files', async () => {
-      const before = await readApp(org.conn, 'ExternalClientApplication', name);
+      const before = await readApp(org.conn, 'ExternalClientApplication', name, { every: true });
       const plan = await planUpdate(context('ExternalClientApplication'), name, {
         addCallbackUrls: ['https://ci.example.com/callback'],
         removeScopes: ['Web'],
@@ -291,7 +291,7 @@ describe('appUpdate', function () {
       expect(soapOperations(org.emulator).filter((op) => op !== 'checkDeployStatus')).to.deep.equal(['deploy']);
       expect(result.components.map((c) => c.type).sort()).to.deep.equal(['ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings']);
 
-      const after = await readApp(org.conn, 'ExternalClientApplication', name);
+      const after = await readApp(org.conn, 'ExternalClientApplication', name, { every: true });
       const content = (type: string, record = after): Record<string, unknown> =>
         record!.components.find((c) => c.type === type)!.content;
       expect(content('ExtlClntAppGlobalOauthSettings').callbackUrl).to.equal(

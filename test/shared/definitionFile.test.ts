@@ -185,6 +185,12 @@ describe('definitionFile', () => {
       const shown = parseDefinitionDocument(displayOutput({ ...fullDefinition(), certificate: undefined }, 'ExternalClientApplication'), 'a.json');
       expect(shown.settings.noCertificate).to.equal(true);
       expect(parseDefinitionDocument({ name: 'CI_App' }, 'b.json').settings.noCertificate).to.equal(undefined);
+      // display left the certificate out as unknown (its component missing or unreadable): not "no certificate".
+      const { callbackUrls, ...unknown } = displayOutput({ ...fullDefinition(), certificate: undefined }, 'ExternalClientApplication');
+      void callbackUrls;
+      const partial = parseDefinitionDocument({ ...unknown, unknownSettings: ['callbackUrls', 'certificate', 'flows', 'idToken'] }, 'd.json');
+      expect(partial.settings.noCertificate).to.equal(undefined);
+      expect(partial.settings).to.not.have.property('callbackUrls');
       // A base64 body (as some orgs return it) becomes PEM.
       const body = parseDefinitionDocument({ certificate: 'MIIBfake' }, 'c.json');
       expect(body.settings.certificatePem).to.equal('-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n');

@@ -54,8 +54,10 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
     .filter((write) => keptOut.includes(write.type))
     .map((write) => messages.getMessage('warning.SourceFileNotForSourceControl', [write.file]));
   fileWarnings.forEach((warning) => context.warn?.(warning));
+  // Read back from the component as the org names it (an app made in Setup names it its own way).
+  const keyHolder = plan.record.components.find((c) => c.type === appKindInfo(plan.kind).consumerKey.type);
   const consumerKey = plan.rotating
-    ? await readConsumerKey(context.conn, plan.kind, plan.after.name, context.warn ?? ((): void => {}))
+    ? await readConsumerKey(context.conn, plan.kind, plan.after.name, context.warn ?? ((): void => {}), { fullName: keyHolder?.fullName })
     : plan.record.consumerKey;
   return {
     ...base,

@@ -49,21 +49,18 @@ export function planFromRecord(
     const rotation = component.type === 'ExtlClntAppGlobalOauthSettings' ? rotationChanges(options) : [];
     if (changes.length === 0 && rotation.length === 0) continue;
     const org = record.components.find((c) => c.type === component.type);
-    if (!org && component.type === 'ExtlClntAppGlobalOauthSettings') {
-      throw messages.createError('error.GlobalOauthUnreadable', [record.name]);
-    }
-    const orgContent = org ? (withoutEmptyLists(org.content) as Loose) : {};
+    // What the org lacks or would not hand out is never made up: sending it would overwrite what the org holds.
+    assertChangeable(record, [...changes, ...rotation], org !== undefined);
     components.push({
       type: component.type,
-      fullName: org?.fullName ?? component.fullName,
+      fullName: org!.fullName,
       // Never the consumer key or secret: the org refuses a connected app's key on update, and neither changes here.
       content: withoutCredentials({
         ...component,
-        content: org ? applyElementChanges(orgContent, [...changes, ...rotation], component.content) : component.content,
+        content: applyElementChanges(withoutEmptyLists(org!.content) as Loose, [...changes, ...rotation], component.content),
       }).content,
       changes,
       elements: [...changes, ...rotation].map((change) => change.path.join('.')),
-      isNew: !org,
     });
   }
   return {
@@ -77,6 +74,31 @@ export function planFromRecord(
     rotating: Boolean(options.rotateConsumerKey) || Boolean(options.rotateConsumerSecret),
     warnings,
   };
+}
+
+/**
+ * Refuses changes to a holder of settings the org does not have or would not hand out, naming it. The plugin does not
+ * create one for an existing app: whether an org takes a new global OAuth settings, OAuth settings or OAuth policies
+ * component for an app that has none is not documented (docs/salesforce-facts.md#f-eca-setup-names), and an
+ * unreadable one exists and would be overwritten.
+ */
+function assertChangeable(record: AppRecord, changes: ElementChange[], componentFound: boolean): void {
+  const info = appKindInfo(record.kind);
+  const [type] = changes.map((change) => change.type);
+  const gap = record.gaps.find(
+    (candidate) =>
+      candidate.type === type &&
+      changes.some((change) => candidate.path.every((step, i) => change.path[i] === step))
+  );
+  const settings = gap ? gap.settings.join(', ') : type;
+  if (gap?.reason === 'unreadable') {
+    throw messages.createError('error.ComponentUnreadable', [gap.description, info.article, record.name, gap.detail ?? '', settings]);
+  }
+  if (gap !== undefined || !componentFound) {
+    const description = gap?.description ?? `${type} component`;
+    const retrieve = `${type}:${type === info.headerType ? record.name : '*'}`;
+    throw messages.createError('error.ComponentMissing', [info.article, record.name, description, settings], [retrieve]);
+  }
 }
 
 function rotationChanges(options: PlanOptions): ElementChange[] {

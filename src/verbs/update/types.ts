@@ -68,8 +68,6 @@ export type ComponentUpdate = {
   changes: ElementChange[];
   /** Every element sent changed, dotted ("oauthConfig.callbackUrl"), rotation switches included. */
   elements: string[];
-  /** The org has no component of this type for the app yet: the built one is sent. */
-  isNew: boolean;
 };
 
 export type UpdatePlan = {
