@@ -90,7 +90,6 @@ export class CleanupRegistry {
         continue;
       }
       try {
-        // eslint-disable-next-line no-await-in-loop
         const run = await admin.json([app.topic, 'delete', '--name', app.name, '--target-org', targetOrg, '--no-prompt'], {
           cwd,
           timeoutMs: 600_000,

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { validateAppName } from '../../src/model/valueRules.js';
-import { repoRoot } from '../e2e/harness.js';
+import { repoRoot, type SfJsonOutput, type SfSession } from '../e2e/harness.js';
 import { AssumptionBook, scenarioAssumptions, type Assumption } from './assumptions.js';
+import { CleanupRegistry } from './cleanup.js';
 import { jwtAssertion } from './jwtBearer.js';
 import { runName } from './lane.js';
 import { needsProductionConsent, type OrgDetails } from './orgAccess.js';
@@ -101,6 +102,70 @@ describe('org lane', () => {
     expect(needsProductionConsent(org({ edition: 'Enterprise Edition', isScratch: true }))).to.equal(false);
     expect(needsProductionConsent(org({ edition: 'Enterprise Edition' }))).to.equal(true);
     expect(needsProductionConsent(org({}))).to.equal(true);
+  });
+
+  describe('cleanup', () => {
+    /** A session whose sf answers from a table (by the command's first words), or throws. */
+    const fakeSession = (answers: Record<string, SfJsonOutput | Error>, calls: string[]): SfSession =>
+      ({
+        json: async (args: string[]) => {
+          calls.push(args.join(' '));
+          const answer = Object.entries(answers).find(([prefix]) => args.join(' ').startsWith(prefix))?.[1];
+          if (!answer || answer instanceof Error) throw answer ?? new Error(`unexpected sf ${args.join(' ')}`);
+          return { args, exitCode: answer.status, json: answer };
+        },
+      }) as unknown as SfSession;
+
+    it('deletes what the scenarios left, counts what they deleted or never created, and says what it could not clean', async () => {
+      const calls: string[] = [];
+      const admin = fakeSession(
+        {
+          'external-client-app delete --name Left': { status: 0, result: {} },
+          'external-client-app delete --name Missing': { status: 1, name: 'AppNotFoundError', message: 'not found' },
+          'connected-app delete --name Stuck': { status: 1, name: 'DeleteFailedError', message: 'INSUFFICIENT_ACCESS\nmore' },
+          'connected-app delete --name Crash': new Error('sf timed out'),
+        },
+        calls
+      );
+      const login = fakeSession({ 'org logout --target-org lane-jwt': { status: 0, result: {} } }, calls);
+      const badLogin = fakeSession({ 'org logout': { status: 1, message: 'no such org' } }, calls);
+      const registry = new CleanupRegistry();
+      for (const name of ['Done', 'Left', 'Missing', 'Blocked']) registry.addApp('external-client-app', name);
+      for (const name of ['Stuck', 'Crash']) registry.addApp('connected-app', name);
+      registry.markDeleted('Done');
+      registry.markNotCreated('Blocked');
+      registry.addLogin(login, 'lane-jwt', 'lane-jwt (Left)');
+      registry.addLogin(badLogin, 'admin@acme.com', 'admin@acme.com (Left, rotation)');
+
+      const report = await registry.cleanUp(admin, 'my-dev', '/tmp');
+      expect(report).to.deep.include({
+        deletedByScenario: ['Done'],
+        deletedByCleanup: ['Left'],
+        notInOrg: ['Missing', 'Blocked'],
+        loggedOut: ['lane-jwt (Left)'],
+      });
+      expect(report.notCleaned.map((n) => [n.what, n.reason, n.fix])).to.deep.equal([
+        ['login admin@acme.com (Left, rotation)', 'sf org logout failed: no such org', report.notCleaned[0].fix],
+        ['connected-app Stuck', 'DeleteFailedError: INSUFFICIENT_ACCESS', 'sf connected-app delete --name Stuck --target-org my-dev --no-prompt'],
+        ['connected-app Crash', 'sf timed out', 'sf connected-app delete --name Crash --target-org my-dev --no-prompt'],
+      ]);
+      // Apps the scenarios deleted, or the org never created, cost no sf run.
+      expect(calls.filter((c) => c.includes('--name Done') || c.includes('--name Blocked'))).to.deep.equal([]);
+      expect(calls).to.include('external-client-app delete --name Left --target-org my-dev --no-prompt');
+    });
+
+    it('without an authorized session, lists every app left with the command that deletes it', async () => {
+      const registry = new CleanupRegistry();
+      registry.addApp('external-client-app', 'Left');
+      const report = await registry.cleanUp(undefined, 'my-dev', '/tmp');
+      expect(report.notCleaned).to.deep.equal([
+        {
+          what: 'external-client-app Left',
+          reason: 'no authorized session to delete it with',
+          fix: 'sf external-client-app delete --name Left --target-org my-dev --no-prompt',
+        },
+      ]);
+    });
   });
 
   describe('report', () => {
