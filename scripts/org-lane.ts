@@ -81,23 +81,26 @@ const say = (line: string): void => {
 
 // Ctrl-C once: stop after the current step and clean up. Twice: quit now (the apps may stay: their names are printed).
 let interrupts = 0;
-let name: string | undefined;
+let apps: string[] = [];
 process.on('SIGINT', () => {
   interrupts++;
   if (interrupts === 1) {
     say('interrupted: stopping after the current step, then cleaning up (Ctrl-C again quits without cleaning up)');
     return;
   }
-  const apps = name ? `${name}_Eca and ${name}_Ca (sf external-client-app|connected-app delete --name <name> --target-org ${options.targetOrg})` : 'none yet';
-  process.stderr.write(`quit without cleanup; delete these apps yourself if they exist: ${apps}\n`);
+  process.stderr.write(
+    `quit without cleanup; delete these apps if they exist (sf external-client-app|connected-app delete --name <app> --target-org ${
+      options.targetOrg
+    }): ${apps.join(', ') || 'none yet'}\n`
+  );
   process.exit(130);
 });
 
 runLane({
   ...options,
   log: say,
-  onRunName: (runName) => {
-    name = runName;
+  onAppNames: (names) => {
+    apps = names;
   },
   interrupted: () => interrupts > 0,
 })

@@ -32,6 +32,9 @@ export const SESSION_TIMEOUT = 30;
 
 export const scenarioId = (topic: AppTopic): string => (topic === 'external-client-app' ? 'eca' : 'ca');
 
+/** The app a scenario creates: `<run name>_Eca` or `<run name>_Ca`. */
+export const appName = (runName: string, topic: AppTopic): string => `${runName}_${topic === 'external-client-app' ? 'Eca' : 'Ca'}`;
+
 export const factLink = (fact: string): string => `docs/salesforce-facts.md#${fact.toLowerCase()}`;
 
 type Definition = { key: string; fact: string; statement: string };

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { repoRoot, type SfSession } from '../e2e/harness.js';
-import { AssumptionBook, type AppTopic } from './assumptions.js';
+import { AssumptionBook, appName, type AppTopic } from './assumptions.js';
 import { CleanupRegistry, type CleanupReport } from './cleanup.js';
 import { needsProductionConsent, OrgAccess, type OrgDetails } from './orgAccess.js';
 import { factsDocLines, summarize, type LaneReport } from './report.js';
@@ -37,8 +37,8 @@ export type LaneOptions = {
   /** Asked before each step: true stops the scenarios (the cleanup still runs). */
   interrupted?: () => boolean;
   now?: Date;
-  /** Told the run's name (the prefix of every app it creates) before anything is created. */
-  onRunName?: (name: string) => void;
+  /** Told the names of the apps the run may create, before anything is created. */
+  onAppNames?: (names: string[]) => void;
 };
 
 /** `OrgLane_<yyyymmddHHMMSS>_<random>`: a valid API name (letters, digits, single underscores), unique per run. */
@@ -47,8 +47,8 @@ export function runName(now = new Date(), random = randomBytes(3).toString('hex'
   return `OrgLane_${stamp}_${random}`;
 }
 
-async function pluginVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+async function versionOf(packageDir: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -59,8 +59,8 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 export async function runLane(options: LaneOptions): Promise<LaneReport> {
   const started = options.now ?? new Date();
   const name = runName(started);
-  options.onRunName?.(name);
   const scenarios = options.scenarios ?? ALL_SCENARIOS;
+  options.onAppNames?.(scenarios.map((topic) => appName(name, topic)));
   const waitMinutes = options.waitMinutes ?? 15;
   const resultsFile = resolve(options.resultsFile ?? join('org-lane-results', `${name}.json`));
   const log = options.log ?? ((): void => {});
@@ -93,7 +93,8 @@ export async function runLane(options: LaneOptions): Promise<LaneReport> {
           'Use a Developer Edition org, a sandbox or a scratch org, or pass --allow-production.'
       );
     }
-    log(`scenarios: ${scenarios.join(', ')}; apps are named ${name}_Eca / ${name}_Ca; logins may wait ${waitMinutes} min`);
+    const apps = scenarios.map((topic) => appName(name, topic)).join(', ');
+    log(`scenarios: ${scenarios.join(', ')}; app(s) ${apps}; logins may wait ${waitMinutes} min`);
     const details = org;
     await Promise.all(
       scenarios.map((topic) =>
@@ -123,7 +124,8 @@ export async function runLane(options: LaneOptions): Promise<LaneReport> {
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
       durationMs: finished.getTime() - started.getTime(),
-      pluginVersion: await pluginVersion(),
+      pluginVersion: await versionOf(repoRoot),
+      sfCliVersion: await versionOf(join(repoRoot, 'node_modules', '@salesforce', 'cli')),
       scenarios: [...scenarios],
       waitMinutes,
       resultsFile,

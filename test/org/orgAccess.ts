@@ -117,8 +117,10 @@ export class OrgAccess {
   public async authorize(): Promise<{ session: SfSession; details: OrgDetails }> {
     const session = await SfSession.create({ linkPlugin: true });
     try {
+      // Under the user's alias, so commands read as the user types them; a username needs no alias.
+      const alias = this.user.targetOrg === this.user.username ? [] : ['--alias', this.user.targetOrg];
       const login = await session.json<AccessTokenLogin>(
-        ['org', 'login', 'access-token', '--instance-url', this.user.instanceUrl, '--no-prompt', '--alias', this.user.targetOrg],
+        ['org', 'login', 'access-token', '--instance-url', this.user.instanceUrl, '--no-prompt', ...alias],
         { env: { SF_ACCESS_TOKEN: this.accessToken } }
       );
       const result = login.json.result;

@@ -14,6 +14,8 @@ export type LaneReport = {
     finishedAt: string;
     durationMs: number;
     pluginVersion: string;
+    /** The project's sf (@salesforce/cli), the binary the lane runs. */
+    sfCliVersion: string;
     scenarios: string[];
     waitMinutes: number;
     resultsFile: string;

@@ -15,6 +15,7 @@ import {
   PRODUCTION_LOGIN,
   SANDBOX_LOGIN,
   SESSION_TIMEOUT,
+  appName,
   scenarioAssumptions,
   scenarioId,
   type AppTopic,
@@ -123,7 +124,7 @@ export async function runAppScenario(ctx: ScenarioContext): Promise<void> {
   const { topic, org, book, registry } = ctx;
   const sc = scenarioId(topic);
   const eca = topic === 'external-client-app';
-  const name = `${ctx.runName}_${eca ? 'Eca' : 'Ca'}`;
+  const name = appName(ctx.runName, topic);
   const jwtAlias = `${ctx.runName.toLowerCase()}-${sc}-jwt`;
   const target = org.targetOrg;
   const wait = String(ctx.waitMinutes);
