@@ -15,7 +15,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -230,6 +230,17 @@ export class SfSession {
     if (run.exitCode !== 0) throw new Error(`sf plugins link failed (${String(run.exitCode)}):\n${run.stderr}`);
     this.linkDurationMs = run.durationMs;
     return run.durationMs;
+  }
+
+  /**
+   * A new session whose HOME starts as a copy of this one's (auth files, aliases, config, the linked plugin; not the
+   * logs), in milliseconds instead of a link and a login. Changes made later stay in their own HOME. The linked
+   * plugin's staging dir belongs to this session, so dispose of it after its clones.
+   */
+  public async clone(): Promise<SfSession> {
+    const copy = await SfSession.create();
+    await cp(this.home, copy.home, { recursive: true, filter: (source) => !source.endsWith('.log') });
+    return copy;
   }
 
   /** Runs `sf <args>` and waits for it to exit. Never throws for a non-zero exit: tests assert on it. */

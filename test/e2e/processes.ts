@@ -9,7 +9,12 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
 export const RUN_MARKER = 'OAUTH_APPS_E2E_RUN';
-export const runId = `${process.pid}-${randomUUID()}`;
+/**
+ * The run's id. A script that uses the harness outside mocha (the org lane, when the e2e suite starts it) keeps the
+ * id it inherits, so the processes it starts count as the e2e run's; a mocha run always makes its own.
+ */
+export const runId =
+  typeof after !== 'function' && process.env[RUN_MARKER] ? process.env[RUN_MARKER] : `${process.pid}-${randomUUID()}`;
 
 export type ProcessInfo = { pid: number; ppid: number; command: string; cwd?: string; marked: boolean };
 export type LeftoverProcess = ProcessInfo & { why: string };
