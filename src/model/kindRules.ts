@@ -4,6 +4,7 @@
  * strategy, src/metadata/appKinds.ts, which carries these rules too.
  */
 import type { AppKind, MetadataScope } from './appModel.js';
+import { CONNECTED_APP_SCOPE_ENUM, EXTERNAL_CLIENT_APP_ONLY_SCOPES } from './scopes.js';
 
 export type KindRules = {
   /** Longest API name: the name plus the longest suffix the plugin gives a component must fit the org's limit. */
@@ -33,42 +34,6 @@ export const ECA_PROPAGATION_MINUTES = 15;
 /** Setup's "2 to 10 minutes" for a new connected app (docs/salesforce-facts.md#f-propagation-delay, UNCONFIRMED). */
 export const CONNECTED_APP_PROPAGATION_MINUTES = 10;
 
-/** ConnectedAppOauthAccessScope, the v63 WSDL's enum, in its order (docs/salesforce-facts.md#f-eca-scopes). */
-const CONNECTED_APP_SCOPES: readonly MetadataScope[] = [
-  'Basic',
-  'Api',
-  'Web',
-  'Full',
-  'Chatter',
-  'CustomApplications',
-  'RefreshToken',
-  'OpenID',
-  'Profile',
-  'Email',
-  'Address',
-  'Phone',
-  'OfflineAccess',
-  'CustomPermissions',
-  'Wave',
-  'Eclair',
-  'Pardot',
-  'Lightning',
-  'Content',
-  'CDPIngest',
-  'CDPProfile',
-  'CDPQuery',
-  'Chatbot',
-  'CDPSegment',
-  'CDPIdentityResolution',
-  'CDPCalculatedInsight',
-  'ForgotPassword',
-  'UserRegistration',
-  'SFAP',
-  'Interaction',
-  'CDP',
-  'EinsteinGPT',
-  'PwdlessLogin',
-];
 
 /**
  * The names ExtlClntAppOauthSettings.commaSeparatedOauthScopes documents (docs/salesforce-facts.md#f-eca-scopes), in
@@ -76,16 +41,15 @@ const CONNECTED_APP_SCOPES: readonly MetadataScope[] = [
  * The enum's CDP is not documented for External Client Apps; MCP and SCRT are documented only for them.
  */
 const EXTERNAL_CLIENT_APP_SCOPES: readonly MetadataScope[] = [
-  ...CONNECTED_APP_SCOPES.filter((scope) => scope !== 'CDP'),
-  'MCP',
-  'SCRT',
+  ...CONNECTED_APP_SCOPE_ENUM.filter((scope) => scope !== 'CDP'),
+  ...EXTERNAL_CLIENT_APP_ONLY_SCOPES,
 ];
 
 export const KIND_RULES: Record<AppKind, KindRules> = {
   ConnectedApp: {
     maxNameLength: MAX_NAME_LENGTH,
     contactEmailRequired: true,
-    scopes: CONNECTED_APP_SCOPES,
+    scopes: CONNECTED_APP_SCOPE_ENUM,
     propagationMinutes: CONNECTED_APP_PROPAGATION_MINUTES,
   },
   ExternalClientApplication: {

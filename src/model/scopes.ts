@@ -8,11 +8,8 @@ import type { MetadataScope } from './appModel.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.validation');
 
-/**
- * Every scope the plugin knows: the connected app enum in the WSDL's order, then the names only External Client Apps
- * document (docs/salesforce-facts.md#f-eca-scopes). Which kind carries which is in model/kindRules.ts.
- */
-export const METADATA_SCOPES: readonly MetadataScope[] = [
+/** ConnectedAppOauthAccessScope, the v63 WSDL's enum, in its order (docs/salesforce-facts.md#f-eca-scopes). */
+export const CONNECTED_APP_SCOPE_ENUM: readonly MetadataScope[] = [
   'Basic',
   'Api',
   'Web',
@@ -46,9 +43,16 @@ export const METADATA_SCOPES: readonly MetadataScope[] = [
   'CDP',
   'EinsteinGPT',
   'PwdlessLogin',
-  'MCP',
-  'SCRT',
 ];
+
+/** Names only External Client Apps document (docs/salesforce-facts.md#f-eca-scopes). */
+export const EXTERNAL_CLIENT_APP_ONLY_SCOPES: readonly MetadataScope[] = ['MCP', 'SCRT'];
+
+/**
+ * Every scope the plugin knows: the connected app enum in the WSDL's order, then the names only External Client Apps
+ * document. Which kind carries which is in model/kindRules.ts.
+ */
+export const METADATA_SCOPES: readonly MetadataScope[] = [...CONNECTED_APP_SCOPE_ENUM, ...EXTERNAL_CLIENT_APP_ONLY_SCOPES];
 
 /** OAuth token names (as in Setup's "(api)" hints and `sf org login web --scopes`) to the enum. */
 const OAUTH_NAME_TO_SCOPE: Record<string, MetadataScope> = {
