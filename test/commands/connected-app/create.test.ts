@@ -81,6 +81,18 @@ describe('connected-app create', function () {
     expect(auth.getFields().clientId).to.equal(result.consumerKey);
   });
 
+  it('--set-default-dev-hub names the --alias given, though the username already had another alias', async () => {
+    const { Config, StateAggregator } = await import('@salesforce/core');
+    // The target org's own alias: the login replaces this user's auth file, so the username then has two aliases.
+    await (await StateAggregator.getInstance()).aliases.setAndSave('cmdtarget', org.emulator.username);
+    await ConnectedAppCreate.run(['-o', 'cmdtarget', '-n', 'Cmd_Hub', '--login', 'jwt', '--alias', 'cmdhub', '--set-default-dev-hub', '--json']);
+    expect((await Config.create({ isGlobal: false })).get('target-dev-hub')).to.equal('cmdhub');
+
+    // No alias: the username, not one of its aliases.
+    await ConnectedAppCreate.run(['-o', 'cmdtarget', '-n', 'Cmd_Default', '--login', 'jwt', '--set-default', '--json']);
+    expect((await Config.create({ isGlobal: false })).get('target-org')).to.equal(org.emulator.username);
+  });
+
   it('fails with ConnectedAppCreationBlocked and the External Client App command when the org blocks creation', async () => {
     org.emulator.state.updateSettings({ allowConnectedAppCreation: false });
     const error = await ConnectedAppCreate.run(['-o', org.emulator.username, '-n', 'Cmd_Blocked', '--json']).then(
