@@ -5,6 +5,7 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, OAuthAppDefinition } from '../model/appModel.js';
+import { toDefinitionDocument, type DefinitionDocument } from '../model/definitionDocument.js';
 import { appKindInfo } from '../metadata/appKinds.js';
 import { appNotFoundError, listApps, readApp, RequestCounter, type AppListEntry } from '../org/inventory.js';
 import { readConsumerKey, readConsumerSecret } from '../org/consumerCredentials.js';
@@ -15,8 +16,11 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inven
 /** What `list --json` returns. */
 export type AppListResult = { apps: AppListEntry[] };
 
-/** What `display --json` returns: a definition (usable as a definition file) plus the kind and certificate expiry. */
-export type AppDisplayResult = OAuthAppDefinition & { kind: AppKind; certificateExpires?: string };
+/**
+ * What `display --json` returns: the app as a definition file holds it (in the words the flags take, so it can be
+ * fed back as --definition-file), plus the kind and certificate expiry.
+ */
+export type AppDisplayResult = DefinitionDocument & { kind: AppKind; certificateExpires?: string };
 
 export async function listAppsOfKind(
   conn: Connection,
@@ -51,7 +55,7 @@ export async function displayApp(
   }
   return {
     kind,
-    ...definition,
+    ...toDefinitionDocument(definition),
     ...(record.certificateExpires ? { certificateExpires: record.certificateExpires } : {}),
   };
 }

@@ -67,7 +67,7 @@ describe('Lifecycle with the real sf CLI: create, list, display, delete', functi
         const shown = run.json.result!;
         expect(shown).to.include({ name, kind, consumerKey: created.consumerKey });
         expect(shown.callbackUrls).to.include(`http://localhost:${project.oauthLocalPort}/OauthRedirect`);
-        expect(shown.scopes).to.include.members(['Api', 'Web', 'RefreshToken']);
+        expect(shown.scopes).to.include.members(['api', 'web', 'refresh_token']);
         expect(shown).to.not.have.property('consumerSecret');
       });
 

@@ -93,7 +93,7 @@ describe('createApp against the emulator', function () {
         kind: 'ConnectedApp',
         name: 'Default_App',
         callbackUrls: ['http://localhost:1999/OauthRedirect'],
-        permittedUsers: 'AdminApprovedPreAuthorized',
+        permittedUsers: 'admin-approved',
         profiles: ['System Administrator'],
         permissionSets: [],
         refreshTokenPolicy: '90d',
@@ -196,7 +196,7 @@ describe('createApp against the emulator', function () {
       { title: 'invalid API name', name: /InvalidAppName/, flags: async () => ({ name: 'bad name!' }) },
       { title: 'session timeout Salesforce does not offer', name: /SessionTimeout/, flags: async () => ({ sessionTimeoutMinutes: 7 }) },
       { title: 'unknown login user', name: /UnknownUser/, flags: async () => ({ login: 'jwt', username: 'ghost@example.com' }) },
-      { title: 'required secret with nowhere to put it', name: /SecretNotRequested/, flags: async () => ({ requireSecretForWebServer: true }) },
+      { title: 'required secret with nowhere to put it', name: /MissingInputs/, flags: async () => ({ requireSecretForWebServer: true }) },
       { title: '--login jwt with --no-certificate', name: /NoCertificateForJwt/, flags: async () => ({ login: 'jwt', noCertificate: true }) },
     ];
     for (const testCase of cases) {

@@ -13,7 +13,7 @@ import { writeKeyFiles } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
 import { certificateExpiry } from '../../model/certificate.js';
 import { updateToDefinition } from '../update/toDefinition.js';
-import { resolveLayers } from './layers.js';
+import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
 import { planCreation } from './plan.js';
 import { deployOrExplain } from './deploy.js';
@@ -44,6 +44,7 @@ export async function createApp(
   // 1. Everything that can be wrong is checked before anything is written or deployed.
   progress.stage('prepare');
   const flags: CreateAppFlags = await resolveLayers(request, warn);
+  assertCreateInputs(flags);
   const plan = await planCreation(flags, context, warn);
   if (plan.existing) return updateExisting(plan, flags, context, { warn, warnings, progress, openBrowser });
   if (flags.dryRun) {

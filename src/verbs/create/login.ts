@@ -57,9 +57,9 @@ export async function loginWithNewApp(
     if (!(error instanceof LoginChainError)) throw error;
     const cause = messages.getMessage(`cause.${error.classified.cause}`);
     if (error.classified.kind === 'transient') {
-      throw messages.createError('error.LoginTimedOut', [flags.waitMinutes, cause], [result.loginCommand]);
+      throw messages.createError('error.LoginTimedOut', [flags.waitMinutes, cause], [result.loginCommand ?? '-']);
     }
-    throw messages.createError('error.LoginFailed', [error.classified.message], [cause, result.loginCommand]);
+    throw messages.createError('error.LoginFailed', [error.classified.message], [cause, result.loginCommand ?? '-']);
   }
 }
 
