@@ -11,11 +11,15 @@ const PLUGIN = 'sf-plugin-oauth-apps';
 const HELP_FLAGS = new Set(['--help', '-h']);
 const GLOBAL_FLAGS = ['flags-dir', 'json'];
 
+// oclif awaits hooks; this one has nothing to wait for.
+// eslint-disable-next-line @typescript-eslint/require-await
 const hook: Hook.Init = async function ({ id, argv, config }) {
   // (`sf help <command>` passes help options of its own, so it keeps sf's alphabetical order.)
   if (!id || !argv.some((arg) => HELP_FLAGS.has(arg))) return;
   const command = config.findCommand(id);
   if (command?.pluginName !== PLUGIN) return;
+  // The help options sf's help reads next; changed for this run of this command's help only.
+  // eslint-disable-next-line no-param-reassign
   config.pjson.oclif.helpOptions = { ...config.pjson.oclif.helpOptions, flagSortOrder: 'none' } as typeof config.pjson.oclif.helpOptions;
   const flags = Object.entries(command.flags);
   command.flags = Object.fromEntries([
