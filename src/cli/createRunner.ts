@@ -101,7 +101,8 @@ function printDryRun(command: SfCommand<CreateAppResult>, result: CreateAppResul
     command.styledHeader(`${component.type} ${component.fullName}${component.path ? ` (${component.path})` : ''}`);
     command.log(component.xml);
   }
-  command.log(dryRunMessages.getMessage('info.dryRun', [result.dryRun?.components.length ?? 0]));
+  const count = result.dryRun?.components.length ?? 0;
+  command.log(dryRunMessages.getMessage(count === 1 ? 'info.dryRunOne' : 'info.dryRun', [count]));
 }
 
 function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResult): void {

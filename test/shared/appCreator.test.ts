@@ -258,6 +258,8 @@ describe('createApp against the emulator', function () {
       expect(error.actions?.[0]).to.include(`sf external-client-app create --name Blocked_App -o emu --output-dir ${keys}`);
       expect(error.actions?.join('\n')).to.include(keys);
       expect(await listFiles(join(dir, 'force-app'))).to.deep.equal([]);
+      // Not even the folder the source file went into: the project is as it was.
+      expect(await readdir(join(dir, 'force-app', 'main', 'default'))).to.deep.equal([]);
       expect((await listFiles(keys)).length).to.equal(2);
       expect(org.emulator.store.read('ConnectedApp', 'Blocked_App')).to.equal(undefined);
     });

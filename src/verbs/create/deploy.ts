@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
 import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
+import { removeEmptyFolders } from '../../files/folders.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -14,7 +15,8 @@ export async function deployOrExplain(
   plan: CreationPlan,
   flags: CreateAppFlags,
   context: CreateAppContext,
-  writtenSource: string[]
+  writtenSource: string[],
+  newFolders: string[] = []
 ): Promise<DeployOutcome> {
   const kept = plan.keyPlan
     ? `${plan.keyPlan.privateKeyPath}, ${plan.keyPlan.certificatePath}`
@@ -26,11 +28,11 @@ export async function deployOrExplain(
         ? await createWithCrud(context.conn, plan.components)
         : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
   } catch (error) {
-    await removeNewFiles(writtenSource);
+    await removeNewFiles(writtenSource, newFolders);
     throw error;
   }
   if (outcome.success) return outcome;
-  await removeNewFiles(writtenSource);
+  await removeNewFiles(writtenSource, newFolders);
   if (appKindInfo(context.kind).creationMayBeBlocked && outcome.problems.some((p) => isCreationBlock(p.message))) {
     throw messages.createError(
       'error.ConnectedAppCreationBlocked',
@@ -49,8 +51,10 @@ export async function deployOrExplain(
   throw messages.createError('error.DeployFailed', [text], [kept]);
 }
 
-async function removeNewFiles(paths: string[]): Promise<void> {
+/** The source files a failed create wrote, and the folders it made for them. */
+async function removeNewFiles(paths: string[], folders: string[]): Promise<void> {
   await Promise.all(paths.map((path) => rm(path, { force: true })));
+  await removeEmptyFolders(folders);
 }
 
 /**
