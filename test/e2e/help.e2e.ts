@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { describeRun, sharedSession, stripAnsi, type SfSession } from './harness.js';
 
-const COMMANDS = ['create', 'update', 'display', 'list', 'delete', 'rotate-certificate'];
+const COMMANDS = ['create', 'update', 'display', 'list', 'delete', 'rotate-certificate', 'definition-schema'];
 const TOPICS = ['connected-app', 'external-client-app'];
 const CREATE_GROUPS = ['FLAGS', 'APP', 'OAUTH', 'OAUTH FLOWS', 'ID TOKEN', 'ASSET TOKEN', 'CERTIFICATE', 'LOGIN', 'DEFINITION', 'GLOBAL'];
 
