@@ -60,9 +60,10 @@ describe('help examples', () => {
       const command = ((await import(path)) as { default: CommandClass }).default;
       expect(command.examples.length, 'has examples').to.be.greaterThan(0);
       for (const example of command.examples) {
+        const match = /<%= command\.id %>(.*)$/m.exec(example);
+        expect(match, `${id}: ${example}`).to.not.equal(null);
         // The command's own words: a shell redirection (> file) or pipe is not part of it.
-        const line = (/<%= command\.id %>(.*)$/m.exec(example)?.[1] ?? '').split(/ [>|] /)[0];
-        expect(line, `${id}: ${example}`).to.not.equal('');
+        const line = match![1].split(/ [>|] /)[0];
         const given = parse(line, command.flags);
         for (const [name, flag] of Object.entries(command.flags)) {
           if (flag.required && name !== 'target-org') expect(given.has(name), `${line}: needs --${name}`).to.equal(true);
