@@ -2,6 +2,7 @@
  * What both create commands do with their parsed flags: map them to the creator's input, show progress the way sf
  * commands do (quiet under --json), and print the human summary.
  */
+import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
@@ -28,7 +29,8 @@ export function toCreateAppFlags(flags: Omit<CreateFlagValues, 'target-org'>): C
     jwtKeyFile: flags['jwt-key-file'],
     certificateDays: flags['certificate-days'],
     outputDir: flags['output-dir'],
-    secretFile: flags['secret-file'],
+    // Absolute, as the key paths are: the summary and the token request name it from anywhere.
+    secretFile: flags['secret-file'] ? resolve(flags['secret-file']) : undefined,
     showSecret: flags['show-secret'],
     overwrite: flags.overwrite,
     updateExisting: flags['update-existing'],

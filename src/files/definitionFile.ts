@@ -2,7 +2,8 @@
  * Reading a definition file from disk (what it means is definitionDocument's business), and writing the schema
  * that editors check definition files with.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { AppSettings } from '../model/appSettings.js';
 import { parseDefinitionDocument } from '../model/definitionDocument.js';
@@ -42,5 +43,6 @@ export async function writeSchemaFile(path: string, schema: { $id?: string }): P
     }
     if (id !== schema.$id) throw messages.createError('error.SchemaFileExists', [path]);
   }
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(schema, null, 2)}\n`);
 }

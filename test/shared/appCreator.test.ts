@@ -255,7 +255,10 @@ describe('createApp against the emulator', function () {
       const ctx = { ...context(dir), argv: ['--name', 'Blocked_App', '-o', 'emu', '--output-dir', keys] };
       const error = await failure(createApp(flags('Blocked_App', { outputDir: keys }), ctx));
       expect(error.name).to.equal('ConnectedAppCreationBlockedError');
-      expect(error.actions?.[0]).to.include(`sf external-client-app create --name Blocked_App -o emu --output-dir ${keys}`);
+      // Ready to run: the key and certificate made here are reused (a retry would otherwise stop at the existing key).
+      expect(error.actions?.[0]).to.include(
+        `sf external-client-app create --name Blocked_App -o emu --certificate-file ${join(keys, 'server.crt')} --jwt-key-file ${join(keys, 'server.key')}`
+      );
       expect(error.actions?.join('\n')).to.include(keys);
       expect(await listFiles(join(dir, 'force-app'))).to.deep.equal([]);
       // Not even the folder the source file went into: the project is as it was.

@@ -37,7 +37,7 @@ export async function deployOrExplain(
     throw messages.createError(
       'error.ConnectedAppCreationBlocked',
       [outcome.problems[0].message],
-      [suggestEcaCommand(context.argv), kept]
+      [suggestEcaCommand(context.argv, plan), kept]
     );
   }
   const refusal = outcome.problems.find(isGlobalOauthAccessRefusal);
@@ -73,8 +73,22 @@ export function isCreationBlock(message: string): boolean {
   return aboutConnectedApps && ((aboutCreating && refused) || pointsElsewhere);
 }
 
-function suggestEcaCommand(argv: string[]): string {
-  return `sf external-client-app create ${argv.map(quote).join(' ')}`;
+/**
+ * The same create as an External Client App, ready to run: with the key and certificate this run made (its default
+ * key path is taken now, so without them the retry would stop at KeyFileExists), and without --set-default-dev-hub
+ * (a Dev Hub authorized through an External Client App cannot create scratch orgs, C-1016).
+ */
+function suggestEcaCommand(argv: string[], plan: CreationPlan): string {
+  const dropped = new Set(['--set-default-dev-hub', '-d', ...(plan.keyPlan ? ['--jwt-key-file', '--output-dir', '--certificate-days'] : [])]);
+  const withValue = new Set(['--jwt-key-file', '--output-dir', '--certificate-days']);
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name] = argv[i].split('=');
+    if (!dropped.has(name)) kept.push(argv[i]);
+    else if (withValue.has(name) && !argv[i].includes('=')) i++;
+  }
+  const reuse = plan.keyPlan ? ['--certificate-file', plan.keyPlan.certificatePath, '--jwt-key-file', plan.keyPlan.privateKeyPath] : [];
+  return `sf external-client-app create ${[...kept, ...reuse].map(quote).join(' ')}`;
 }
 
 export function quote(value: string): string {

@@ -43,11 +43,11 @@ describe('definition-schema', () => {
   });
 
   it('writes the schema into the project and says what "$schema" to use; a definition file pointing there is valid', async () => {
-    const result = await EcaDefinitionSchema.run(['--output-file', 'app-definition.schema.json']);
-    const file = join(dir, 'app-definition.schema.json');
+    const result = await EcaDefinitionSchema.run(['--output-file', 'config/app-definition.schema.json']);
+    const file = join(dir, 'config', 'app-definition.schema.json');
     expect(result.outputFile).to.equal(file);
     expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.equal(await shipped());
-    expect(ux.log.args.flat().join('\n')).to.include('"$schema": "./app-definition.schema.json"');
+    expect(ux.log.args.flat().join('\n')).to.include('"$schema": "./config/app-definition.schema.json"');
     const { settings } = parseDefinitionDocument({ $schema: './app-definition.schema.json', name: 'Data_Sync', scopes: ['full'] }, 'app.json');
     expect(settings).to.include({ name: 'Data_Sync' });
   });
