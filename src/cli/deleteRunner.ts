@@ -54,7 +54,7 @@ export async function runDelete(
       .join(', ');
     command.warn(messages.getMessage('warning.SavedLoginsUseApp', [logins, article, flags.name]));
     // Deleting the app the user's own login goes through locks them out: only an explicit --no-prompt does that.
-    if (!flags.noPrompt) throw messages.createError('error.DeleteLocksOut', [article, flags.name, logins], [article]);
+    if (!flags.noPrompt) throw messages.createError('error.DeleteLocksOut', [article, flags.name, logins]);
   }
   if (!flags.noPrompt && !interactive()) throw messages.createError('error.CannotPrompt', [article, flags.name]);
   if (!flags.noPrompt) {

@@ -220,6 +220,8 @@ describe('createApp against the emulator', function () {
       org.emulator.clearRequests();
       const error = await failure(createApp(flags('Already_There'), context(dir)));
       expect(error.name).to.equal('AppExistsError');
+      // Both ways on from here, as commands to run.
+      expect(error.actions?.join('\n')).to.include('--update-existing').and.include('sf connected-app update --name');
       expect(error.actions?.join('\n')).to.match(/update/i);
       expect(await listFiles(dir)).to.deep.equal(['sfdx-project.json']);
       expect(writes()).to.deep.equal([]);

@@ -55,7 +55,11 @@ export async function planCreation(
   definition.consumerSecret = secretFor(definition, flags);
   if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
     if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
-    throw messages.createError('error.AppExists', [kindInfo.article, definition.name]);
+    throw messages.createError(
+      'error.AppExists',
+      [kindInfo.article, definition.name],
+      [kindInfo.topic, definition.name, kindInfo.topic, definition.name]
+    );
   }
 
   const keyPlan =
