@@ -22,6 +22,14 @@ const CERT_GROUP = 'Certificate';
 const LOGIN_GROUP = 'Login';
 const DEFINITION_GROUP = 'Definition';
 
+/*
+ * Relations as `relationships`, which oclif checks as it checks dependsOn and exclusive, but leaves out of the
+ * USAGE line: docopts joins a dependsOn or exclusive flag to its partner once and prints empty brackets for every
+ * later flag naming the same partner (`[-a <value> ]`, `[--jwt-key-file <value> | ]`).
+ */
+const afterLogin = { relationships: [{ type: 'all' as const, flags: ['login'] }] };
+const withCertificate = { relationships: [{ type: 'none' as const, flags: ['no-certificate'] }] };
+
 /** The flags that describe the app as a layer, with the name, the preset, the file and the dry run beside them. */
 export type CreateLayerFlags = Partial<Record<string, unknown>> & {
   name?: string;
@@ -67,12 +75,12 @@ export function createFlags<K extends AppKind>(kind: K, defaultWaitMinutes: numb
     'certificate-file': Flags.file({
       summary: messages.getMessage('flags.certificate-file.summary'),
       exists: true,
-      exclusive: ['no-certificate'],
+      ...withCertificate,
       helpGroup: CERT_GROUP,
     }),
     'jwt-key-file': Flags.file({
       summary: messages.getMessage('flags.jwt-key-file.summary'),
-      exclusive: ['no-certificate'],
+      ...withCertificate,
       helpGroup: CERT_GROUP,
     }),
     'no-certificate': Flags.boolean({
@@ -103,30 +111,30 @@ export function createFlags<K extends AppKind>(kind: K, defaultWaitMinutes: numb
     })(),
     username: Flags.string({
       summary: messages.getMessage('flags.username.summary'),
-      dependsOn: ['login'],
+      ...afterLogin,
       helpGroup: LOGIN_GROUP,
     }),
     'instance-url': Flags.url({
       summary: messages.getMessage('flags.instance-url.summary'),
-      dependsOn: ['login'],
+      ...afterLogin,
       helpGroup: LOGIN_GROUP,
     }),
     alias: Flags.string({
       char: 'a',
       summary: messages.getMessage('flags.alias.summary'),
-      dependsOn: ['login'],
+      ...afterLogin,
       helpGroup: LOGIN_GROUP,
     }),
     'set-default': Flags.boolean({
       char: 's',
       summary: messages.getMessage('flags.set-default.summary'),
-      dependsOn: ['login'],
+      ...afterLogin,
       helpGroup: LOGIN_GROUP,
     }),
     'set-default-dev-hub': Flags.boolean({
       char: 'd',
       summary: messages.getMessage('flags.set-default-dev-hub.summary'),
-      dependsOn: ['login'],
+      ...afterLogin,
       helpGroup: LOGIN_GROUP,
     }),
     wait: Flags.duration({

@@ -2,11 +2,19 @@
  * What both create commands do with their parsed flags: map them to the creator's input, show progress the way sf
  * commands do (quiet under --json), and print the human summary.
  */
+import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
 import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
 import { printUpdate } from './updateRunner.js';
+import {
+  describeCertificateValue,
+  describeMinutes,
+  describePermittedUsers,
+  describeRefreshToken,
+  settingLabel,
+} from './appWords.js';
 import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -21,7 +29,8 @@ export function toCreateAppFlags(flags: Omit<CreateFlagValues, 'target-org'>): C
     jwtKeyFile: flags['jwt-key-file'],
     certificateDays: flags['certificate-days'],
     outputDir: flags['output-dir'],
-    secretFile: flags['secret-file'],
+    // Absolute, as the key paths are: the summary and the token request name it from anywhere.
+    secretFile: flags['secret-file'] ? resolve(flags['secret-file']) : undefined,
     showSecret: flags['show-secret'],
     overwrite: flags.overwrite,
     updateExisting: flags['update-existing'],
@@ -41,9 +50,11 @@ export async function runCreate(
   flags: CreateFlagValues,
   argv: string[]
 ): Promise<CreateAppResult> {
+  const json = command.jsonEnabled();
+  // Checked before anything else: the secret would otherwise be made, sent and shown nowhere.
+  if (flags['show-secret'] && !json) throw messages.createError('error.ShowSecretNeedsJson');
   const org = flags['target-org'];
   const conn = org.getConnection(flags['api-version']);
-  const json = command.jsonEnabled();
   const stages = ['prepare', 'write', 'deploy', 'consumerKey', 'login'] as const;
   const { MultiStageOutput } = await import('@oclif/multi-stage-output');
   const mso = new MultiStageOutput<Record<string, unknown>>({
@@ -92,42 +103,33 @@ function printDryRun(command: SfCommand<CreateAppResult>, result: CreateAppResul
     command.styledHeader(`${component.type} ${component.fullName}${component.path ? ` (${component.path})` : ''}`);
     command.log(component.xml);
   }
-  command.log(dryRunMessages.getMessage('info.dryRun', [result.dryRun?.components.length ?? 0]));
+  const count = result.dryRun?.components.length ?? 0;
+  command.log(dryRunMessages.getMessage(count === 1 ? 'info.dryRunOne' : 'info.dryRun', [count]));
 }
 
 function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResult): void {
-  const rows: Array<{ key: string; value: string }> = [
-    { key: messages.getMessage('label.name'), value: result.name },
-    { key: messages.getMessage('label.consumerKey'), value: result.consumerKey },
-    { key: messages.getMessage('label.callbackUrls'), value: result.callbackUrls.join('\n') },
-    { key: messages.getMessage('label.scopes'), value: result.scopes.join(' ') },
-    {
-      key: messages.getMessage('label.permittedUsers'),
-      value: describePermittedUsers(result),
-    },
-    { key: messages.getMessage('label.refreshToken'), value: describeRefreshToken(result.refreshTokenPolicy) },
-    {
-      key: messages.getMessage('label.sessionTimeout'),
-      value: result.sessionTimeoutMinutes ? messages.getMessage('value.minutes', [result.sessionTimeoutMinutes]) : '-',
-    },
-    { key: messages.getMessage('label.privateKey'), value: result.privateKeyPath ?? '-' },
-    {
-      key: messages.getMessage('label.certificate'),
-      value: result.certificatePath
-        ? result.certificateExpires
-          ? messages.getMessage('value.certificate', [result.certificatePath, result.certificateExpires.slice(0, 10)])
-          : result.certificatePath
-        : '-',
-    },
-    { key: messages.getMessage('label.metadata'), value: result.metadataPaths.join('\n') || '-' },
-    {
-      key: messages.getMessage('label.deploy'),
-      value: messages.getMessage('value.deploy', [
-        `${result.deploy.method}${result.deploy.id ? ` ${result.deploy.id}` : ''}`,
-        result.deploy.requests,
-      ]),
-    },
-  ];
+  const rows: Record<string, string | string[]> = {
+    [messages.getMessage('label.name')]: result.name,
+    [settingLabel('consumerKey')]: result.consumerKey,
+    [settingLabel('consumerSecret')]: result.secretFile
+      ? messages.getMessage('value.secretFile', [result.secretFile])
+      : messages.getMessage('value.noSecret'),
+    [settingLabel('callbackUrls')]: result.callbackUrls,
+    [settingLabel('scopes')]: result.scopes.join(' '),
+    [settingLabel('permittedUsers')]: describePermittedUsers(result.permittedUsers, result.profiles, result.permissionSets),
+    [settingLabel('refreshTokenPolicy')]: describeRefreshToken(result.refreshTokenPolicy),
+    [settingLabel('sessionTimeoutMinutes')]: result.sessionTimeoutMinutes ? describeMinutes(result.sessionTimeoutMinutes) : '-',
+    ...(result.privateKeyPath ? { [messages.getMessage('label.privateKey')]: result.privateKeyPath } : {}),
+    [settingLabel('certificate')]: describeCertificateValue(
+      result.certificatePath ?? (result.certificateExpires ? messages.getMessage('value.certificateFromFile') : undefined),
+      result.certificateExpires
+    ),
+    [messages.getMessage('label.metadata')]: result.metadataPaths.length > 0 ? result.metadataPaths : messages.getMessage('value.noSourceFiles'),
+    [messages.getMessage('label.deploy')]: messages.getMessage(result.deploy.requests === 1 ? 'value.deployOne' : 'value.deploy', [
+      `${result.deploy.method}${result.deploy.id ? ` ${result.deploy.id}` : ''}`,
+      result.deploy.requests,
+    ]),
+  };
   command.styledHeader(
     messages.getMessage('info.created', [
       messages.getMessage(`title.${result.kind}`, ['']).trim(),
@@ -135,7 +137,7 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
       result.login ? 'the org and logged in' : 'the org',
     ])
   );
-  command.styledObject(Object.fromEntries(rows.map((row) => [row.key, row.value])));
+  command.styledObject(rows);
   if (result.login) {
     command.logSuccess(
       messages.getMessage('info.loggedIn', [
@@ -144,31 +146,14 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
         result.login.alias ? ` as ${result.login.alias}` : '',
       ])
     );
-  } else {
-    command.log('');
-    command.log(messages.getMessage(result.loginCommand.includes(' jwt ') ? 'info.nextCommand' : 'info.nextCommandWeb'));
-    command.log(`  ${result.loginCommand}`);
+    return;
   }
-}
-
-/** "Admin approved users are pre-authorized (profiles: X; permission sets: Y)", as Setup words it. */
-function describePermittedUsers(result: CreateAppResult): string {
-  if (result.permittedUsers !== 'AdminApprovedPreAuthorized') return messages.getMessage('value.allUsers');
-  const lists = [
-    result.profiles.length > 0 ? messages.getMessage('value.profiles', [result.profiles.join(', ')]) : undefined,
-    result.permissionSets.length > 0
-      ? messages.getMessage('value.permissionSets', [result.permissionSets.join(', ')])
-      : undefined,
-  ].filter((part): part is string => part !== undefined);
-  return messages.getMessage('value.adminApproved', [lists.join('; ')]);
-}
-
-/** The refresh-token policy in words; the JSON result keeps the flag syntax (90d, inactive:7d, infinite, zero). */
-function describeRefreshToken(policy: string): string {
-  if (policy === 'infinite') return messages.getMessage('value.refreshInfinite');
-  if (policy === 'zero') return messages.getMessage('value.refreshZero');
-  const match = /^(inactive:)?(\d+)(h|d|mo)$/.exec(policy);
-  if (!match) return policy;
-  const unit = { h: 'hours', d: 'days', mo: 'months' }[match[3] as 'h' | 'd' | 'mo'];
-  return messages.getMessage(match[1] ? 'value.refreshInactive' : 'value.refreshLifetime', [match[2], unit, policy]);
+  command.log('');
+  if (!result.loginCommand) {
+    command.log(messages.getMessage('info.noLoginCommand', [result.kind === 'ConnectedApp' ? 'connected-app' : 'external-client-app']));
+    return;
+  }
+  command.log(messages.getMessage(`info.next.${result.loginMethod}`));
+  command.log(`  ${result.loginCommand}`);
+  if (result.loginMethod === 'web' && result.secretFile) command.log(messages.getMessage('info.webSecretPrompt', [result.secretFile]));
 }

@@ -24,12 +24,16 @@ export type DeleteFlags = {
   orgName: string;
 };
 
+/** Whether a question can be asked: a terminal, not a pipeline or a script with its input redirected. */
+const canPrompt = (): boolean => process.stdin.isTTY === true;
+
 export async function runDelete(
   command: CommandOutput & Pick<SfCommand<unknown>, 'confirm'>,
   conn: Connection,
   kind: AppKind,
   flags: DeleteFlags,
-  cwd: string = process.cwd()
+  cwd: string = process.cwd(),
+  interactive: () => boolean = canPrompt
 ): Promise<AppDeleteResult> {
   const counter = new RequestCounter();
   const plan = await planAppRemoval(conn, kind, flags.name, {
@@ -39,6 +43,20 @@ export async function runDelete(
     warn: (m) => command.warn(m),
   });
   const article = appKindInfo(kind).article;
+  const cancelled = { kind, name: flags.name, deletedComponents: [], deletedSourceFiles: [], requests: counter.count, cancelled: true };
+  const kept = { keptSourceFiles: plan.keptSourceFiles, savedLogins: plan.savedLogins.map((login) => login.username) };
+  if (plan.keptSourceFiles.length > 0) {
+    command.warn(messages.getMessage('warning.SourceFilesRecreate', [plan.keptSourceFiles.join(', ')]));
+  }
+  if (plan.savedLogins.length > 0) {
+    const logins = plan.savedLogins
+      .map((login) => (login.aliases.length > 0 ? `${login.username} (${login.aliases.join(', ')})` : login.username))
+      .join(', ');
+    command.warn(messages.getMessage('warning.SavedLoginsUseApp', [logins, article, flags.name]));
+    // Deleting the app the user's own login goes through locks them out: only an explicit --no-prompt does that.
+    if (!flags.noPrompt) throw messages.createError('error.DeleteLocksOut', [article, flags.name, logins]);
+  }
+  if (!flags.noPrompt && !interactive()) throw messages.createError('error.CannotPrompt', [article, flags.name]);
   if (!flags.noPrompt) {
     const files = plan.sourceFiles.length > 0 ? messages.getMessage('prompt.andSourceFiles', [plan.sourceFiles.join(', ')]) : '';
     const components = plan.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
@@ -47,11 +65,11 @@ export async function runDelete(
     });
     if (!confirmed) {
       command.log(messages.getMessage('info.deleteCancelled'));
-      return { kind, name: flags.name, deletedComponents: [], deletedSourceFiles: [], requests: counter.count, cancelled: true };
+      return { ...cancelled, ...kept };
     }
   }
   const result = await removeApp(conn, plan, counter);
-  command.log(messages.getMessage('info.deleted', [article, flags.name, flags.orgName, result.requests]));
+  command.log(messages.getMessage(result.requests === 1 ? 'info.deletedOne' : 'info.deleted', [article, flags.name, flags.orgName, result.requests]));
   if (result.deletedSourceFiles.length > 0) {
     command.log(messages.getMessage('info.deletedFiles'));
     result.deletedSourceFiles.forEach((file) => command.log(`  ${file}`));

@@ -25,8 +25,8 @@ export function rotateCertificateFlags() {
       default: 365,
     }),
     login: Flags.boolean({ summary: messages.getMessage('flags.login.summary') }),
-    username: Flags.string({ summary: messages.getMessage('flags.username.summary'), dependsOn: ['login'] }),
-    'instance-url': Flags.url({ summary: messages.getMessage('flags.instance-url.summary'), dependsOn: ['login'] }),
+    username: Flags.string({ summary: messages.getMessage('flags.username.summary'), relationships: [{ type: 'all', flags: ['login'] }] }),
+    'instance-url': Flags.url({ summary: messages.getMessage('flags.instance-url.summary'), relationships: [{ type: 'all', flags: ['login'] }] }),
     wait: Flags.duration({
       char: 'w',
       unit: 'minutes',

@@ -45,8 +45,10 @@ export async function runRotateCertificate(
   );
   result.warnings.forEach((warning) => command.warn(warning));
   command.styledHeader(messages.getMessage('info.rotated', [flags.name]));
+  const previous = result.previousCertificate?.expires;
+  const previousLabel = !previous ? 'label.previousCertificate' : Date.parse(previous) < Date.now() ? 'label.previousCertificateExpired' : 'label.previousCertificateExpires';
   command.styledObject({
-    [messages.getMessage('label.previousCertificate')]: result.previousCertificate?.expires ?? '-',
+    [messages.getMessage(previousLabel)]: previous ?? messages.getMessage('value.none'),
     [messages.getMessage('label.certificate')]: result.certificate.expires ?? '-',
     [messages.getMessage('label.privateKey')]: result.privateKeyPath ?? '-',
     [messages.getMessage('label.previousPrivateKey')]: result.previousPrivateKeyPath ?? '-',

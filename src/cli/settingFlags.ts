@@ -6,7 +6,8 @@
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
 import type { BooleanFlag, OptionFlag } from '@oclif/core/interfaces';
-import type { AppKind, PermittedUsers } from '../model/appModel.js';
+import type { AppKind } from '../model/appModel.js';
+import { parsePermittedUsers } from '../model/valueRules.js';
 import type { LayeredCreateInput } from '../model/appSettings.js';
 import { SETTINGS, SETTING_FLAGS, supports, type SettingFlag, type SettingRow } from '../model/settings.js';
 
@@ -96,14 +97,9 @@ export function listEditFlags(): ListEditFlags {
   ) as ListEditFlags;
 }
 
-const PERMITTED_USERS_FLAG: Record<string, PermittedUsers> = {
-  'admin-approved': 'AdminApprovedPreAuthorized',
-  'all-users': 'AllSelfAuthorized',
-};
-
 /** The value a flag gives its setting (the permitted-users words become the metadata's). */
 const settingValue = (flag: SettingFlag, value: unknown): unknown =>
-  flag === 'permitted-users' ? PERMITTED_USERS_FLAG[value as string] : value;
+  flag === 'permitted-users' ? parsePermittedUsers(value as string) : value;
 
 type Section = 'idToken' | 'assetToken';
 

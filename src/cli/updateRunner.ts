@@ -8,8 +8,9 @@ import { appKindInfo } from '../metadata/appKinds.js';
 import { resolveUpdateInput } from '../verbs/update/request.js';
 import { planUpdate } from '../verbs/update/plan.js';
 import { executeUpdate } from '../verbs/update/execute.js';
-import type { AppUpdateResult, SettingValue, UpdateContext } from '../verbs/update/types.js';
+import type { AppUpdateResult, UpdateContext } from '../verbs/update/types.js';
 import type { CommandOutput } from './output.js';
+import { describeChange, settingLabel } from './appWords.js';
 import { updateInputFromFlags, type UpdateFlagValues } from './updateFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -39,9 +40,6 @@ export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, fla
   return result;
 }
 
-const shown = (value: SettingValue | undefined): string =>
-  value === undefined ? '-' : Array.isArray(value) ? value.join('\n') : String(value);
-
 export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResult): void {
   const article = appKindInfo(result.kind).article;
   if (!result.deployed && !(result.dryRun && result.changes.length > 0)) {
@@ -49,13 +47,14 @@ export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResul
     return;
   }
   command.styledHeader(messages.getMessage(result.dryRun ? 'info.dryRun' : 'info.updated', [article, result.name]));
+  // A list as the items added and removed, every value in words: the whole change stays readable in a narrow terminal.
   command.table({
-    data: result.changes.map((change) => ({ setting: change.setting, before: shown(change.before), after: shown(change.after) })),
+    data: result.changes.map((change) => ({ setting: settingLabel(change.setting), change: describeChange(change) })),
     columns: [
       { key: 'setting', name: messages.getMessage('column.setting') },
-      { key: 'before', name: messages.getMessage('column.before') },
-      { key: 'after', name: messages.getMessage('column.after') },
+      { key: 'change', name: messages.getMessage('column.change') },
     ],
+    overflow: 'wrap',
   });
   const sent = result.components.map((c) => `${c.type} ${c.fullName}`).join(', ');
   if (result.dryRun) {

@@ -1,7 +1,9 @@
 /*
- * Reading a definition file from disk; what it means is definitionDocument's business.
+ * Reading a definition file from disk (what it means is definitionDocument's business), and writing the schema
+ * that editors check definition files with.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { AppSettings } from '../model/appSettings.js';
 import { parseDefinitionDocument } from '../model/definitionDocument.js';
@@ -24,4 +26,23 @@ export async function loadDefinitionFile(file: string): Promise<{ settings: AppS
     throw messages.createError('error.DefinitionFileNotJson', [file, (error as Error).message]);
   }
   return parseDefinitionDocument(document, file);
+}
+
+/**
+ * Writes the definition file schema where a project can point "$schema" at it. A file already there is replaced
+ * only when it is this schema (an older copy); anything else is kept.
+ */
+export async function writeSchemaFile(path: string, schema: { $id?: string }): Promise<void> {
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing !== undefined) {
+    let id: unknown;
+    try {
+      id = (JSON.parse(existing) as { $id?: unknown }).$id;
+    } catch {
+      id = undefined;
+    }
+    if (id !== schema.$id) throw messages.createError('error.SchemaFileExists', [path]);
+  }
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(schema, null, 2)}\n`);
 }

@@ -6,7 +6,7 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { sleep as kitSleep } from '@salesforce/kit';
-import { AuthInfo, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import { AuthInfo, Config, OrgConfigProperties, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
 import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken } from './tokenEndpoint.js';
 
 export type LoginFailureKind = 'transient' | 'permanent';
@@ -171,11 +171,10 @@ async function finishLogin(
   attempts: number,
   waitedMs: number
 ): Promise<LoginResult> {
-  await authInfo.handleAliasAndDefaultSettings({
-    alias: options.alias,
-    setDefault: options.setDefault ?? false,
-    setDefaultDevHub: options.setDefaultDevHub ?? false,
-  });
+  await authInfo.handleAliasAndDefaultSettings({ alias: options.alias, setDefault: false, setDefaultDevHub: false });
+  // The defaults name the alias given, else the username, as `sf org login jwt` leaves them. Core would name the
+  // username's first alias, which is another one (the target org's) when the login user already had an auth file.
+  if (options.setDefault === true || options.setDefaultDevHub === true) await setDefaults(options.alias ?? authInfo.getUsername() ?? options.username, options);
   const fields = authInfo.getFields(true);
   await AuthInfo.identifyPossibleScratchOrgs(fields, authInfo);
   return {
@@ -188,6 +187,14 @@ async function finishLogin(
     attempts,
     waitedMs,
   };
+}
+
+/** Sets target-org / target-dev-hub in the project's config, or the global one outside a project (as core does). */
+async function setDefaults(value: string, options: Pick<LoginOptions, 'setDefault' | 'setDefaultDevHub'>): Promise<void> {
+  const config = await Config.create({ isGlobal: false }).catch(() => Config.create({ isGlobal: true }));
+  if (options.setDefault) config.set(OrgConfigProperties.TARGET_ORG, value);
+  if (options.setDefaultDevHub) config.set(OrgConfigProperties.TARGET_DEV_HUB, value);
+  await config.write();
 }
 
 /**

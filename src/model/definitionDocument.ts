@@ -6,22 +6,50 @@
 import { Messages } from '@salesforce/core';
 import { compact, type Loose } from '../util/records.js';
 import { toCertificatePem } from '../util/pem.js';
-import type { PermittedUsers } from './appModel.js';
-import { describeRefreshTokenPolicy, parseRefreshTokenPolicy, validateAppName, validateCallbackUrl } from './valueRules.js';
+import type { OAuthAppDefinition } from './appModel.js';
+import {
+  describeIpRelaxation,
+  describePermittedUsers,
+  describeRefreshTokenPolicy,
+  parsePermittedUsers,
+  parseRefreshTokenPolicy,
+  validateAppName,
+  validateCallbackUrl,
+  type IpRelaxationWord,
+  type PermittedUsersWord,
+} from './valueRules.js';
 import type { AppSettings } from './appSettings.js';
 import { checkSchema, definitionSchema } from './definitionSchema.js';
-import { parseScopes } from './scopes.js';
+import { parseScopes, toOAuthScopeNames } from './scopes.js';
 import { FLOW_KEYS, SETTING_FLAGS, SETTINGS } from './settings.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.definition-file');
 
-const PERMITTED_USERS: Record<string, PermittedUsers> = {
-  AdminApprovedPreAuthorized: 'AdminApprovedPreAuthorized',
-  AllSelfAuthorized: 'AllSelfAuthorized',
-  'admin-approved': 'AdminApprovedPreAuthorized',
-  'all-users': 'AllSelfAuthorized',
+/**
+ * An app in the words a user types (the flags' and the definition file's): scopes as OAuth names (api, web,
+ * refresh_token), the refresh token policy as 90d, IP relaxation and permitted users as the flags' options. What
+ * the commands output, so any output can be fed back as input.
+ */
+export type DefinitionDocument = Omit<OAuthAppDefinition, 'scopes' | 'permittedUsers' | 'refreshTokenPolicy' | 'ipRelaxation'> & {
+  /** OAuth token names: api, web, refresh_token, ... */
+  scopes: string[];
+  permittedUsers: PermittedUsersWord;
+  /** 90d, 12h, 6mo, inactive:7d, infinite or zero. */
+  refreshTokenPolicy: string;
+  ipRelaxation: IpRelaxationWord;
 };
+
+/** The definition in the definition file's words (the inverse of reading a document). */
+export function toDefinitionDocument(definition: OAuthAppDefinition): DefinitionDocument {
+  return {
+    ...definition,
+    scopes: toOAuthScopeNames(definition.scopes),
+    permittedUsers: describePermittedUsers(definition.permittedUsers),
+    refreshTokenPolicy: describeRefreshTokenPolicy(definition.refreshTokenPolicy),
+    ipRelaxation: describeIpRelaxation(definition.ipRelaxation),
+  };
+}
 
 
 /** `sf ... display --json` wraps the definition as {status, result, warnings}; such a file is taken as its result. */
@@ -97,7 +125,7 @@ function toSettings(doc: Loose): AppSettings {
     name: doc.name as string | undefined,
     certificatePem: certificate ? toCertificatePem(certificate) : undefined,
     noCertificate,
-    permittedUsers: doc.permittedUsers === undefined ? undefined : PERMITTED_USERS[doc.permittedUsers as string],
+    permittedUsers: doc.permittedUsers === undefined ? undefined : parsePermittedUsers(doc.permittedUsers as string),
     refreshTokenPolicy: tagged('refreshTokenPolicy', () => refreshTokenPolicyText(doc.refreshTokenPolicy)),
   }) as AppSettings;
   // Values the schema cannot judge, checked here so the error names the file and the setting.

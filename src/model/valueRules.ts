@@ -4,7 +4,7 @@
  * says what is wrong and what would do.
  */
 import { Messages } from '@salesforce/core';
-import type { AppKind, IpRelaxation, RefreshTokenPolicy } from './appModel.js';
+import type { AppKind, IpRelaxation, PermittedUsers, RefreshTokenPolicy } from './appModel.js';
 import { KIND_RULES } from './kindRules.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -87,6 +87,31 @@ export function parseIpRelaxation(text: string): IpRelaxation {
   const relaxation = IP_RELAXATION_WORDS[text.toLowerCase().replace(/[^a-z0-9]/g, '')];
   if (!relaxation) throw messages.createError('error.InvalidIpRelaxation', [text]);
   return relaxation;
+}
+
+/** IP relaxation as --ip-relaxation and the definition file spell it. */
+export type IpRelaxationWord = 'enforce' | 'bypass' | 'bypass-2fa' | 'relax-refresh';
+const IP_RELAXATION_FLAG_WORD: Record<IpRelaxation, IpRelaxationWord> = {
+  ENFORCE: 'enforce',
+  BYPASS: 'bypass',
+  BYPASS_2FACTOR: 'bypass-2fa',
+  ENFORCE_RELAXREFRESH: 'relax-refresh',
+};
+export const describeIpRelaxation = (relaxation: IpRelaxation): IpRelaxationWord => IP_RELAXATION_FLAG_WORD[relaxation];
+
+/** Permitted users as --permitted-users and the definition file spell them. */
+export type PermittedUsersWord = 'admin-approved' | 'all-users';
+const PERMITTED_USERS_WORD: Record<PermittedUsers, PermittedUsersWord> = {
+  AdminApprovedPreAuthorized: 'admin-approved',
+  AllSelfAuthorized: 'all-users',
+};
+export const describePermittedUsers = (permittedUsers: PermittedUsers): PermittedUsersWord => PERMITTED_USERS_WORD[permittedUsers];
+
+/** The flag's word or the metadata's value (a definition file may hold either); undefined when neither. */
+export function parsePermittedUsers(text: string): PermittedUsers | undefined {
+  return (Object.keys(PERMITTED_USERS_WORD) as PermittedUsers[]).find(
+    (value) => value === text || PERMITTED_USERS_WORD[value] === text
+  );
 }
 
 export function validateAppName(name: string, kind: AppKind = 'ConnectedApp'): void {

@@ -5,8 +5,9 @@
 import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, OAuthAppDefinition } from '../model/appModel.js';
+import { toDefinitionDocument, type DefinitionDocument } from '../model/definitionDocument.js';
 import { appKindInfo } from '../metadata/appKinds.js';
-import { appNotFoundError, listApps, readApp, RequestCounter, type AppListEntry, type AppRecord } from '../org/inventory.js';
+import { appNotFoundError, listApps, readApp, RequestCounter, type AppListEntry } from '../org/inventory.js';
 import { readConsumerKey, readConsumerSecret } from '../org/consumerCredentials.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -16,25 +17,26 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inven
 export type AppListResult = { apps: AppListEntry[] };
 
 /**
- * What `display --json` returns: a definition (usable as a definition file) plus the kind and certificate expiry.
- * Settings whose component the org lacks or would not hand out are left out (unknown, not empty; a warning names the
- * component), so feeding the output back to update leaves them as they are.
+ * What `display --json` returns: the app as a definition file holds it (in the words the flags take, so it can be
+ * fed back as --definition-file), plus the kind and certificate expiry. Settings whose component the org lacks or
+ * would not hand out are left out (unknown, not empty; a warning names the component), so feeding the output back
+ * to update leaves them as they are.
  */
-export type AppDisplayResult = KnownDefinition & {
+export type AppDisplayResult = KnownDocument & {
   kind: AppKind;
   certificateExpires?: string;
   /** The settings left out, in the definition file's words; absent when none is. */
   unknownSettings?: string[];
 };
 
-/** A definition of which only the name and label are sure to be known. */
-type KnownDefinition = Partial<OAuthAppDefinition> & Pick<OAuthAppDefinition, 'name' | 'label'>;
+/** A definition document of which only the name and label are sure to be known. */
+type KnownDocument = Partial<DefinitionDocument> & Pick<DefinitionDocument, 'name' | 'label'>;
 
-/** The definition without the settings whose holders are in gaps (placeholders, not the app's). */
-function knownSettings(definition: OAuthAppDefinition, gaps: AppRecord['gaps']): KnownDefinition {
-  const known: KnownDefinition = { ...definition, flows: { ...definition.flows } };
-  for (const setting of gaps.flatMap((gap) => gap.settings)) {
-    const [key, inner] = setting.split('.') as [keyof OAuthAppDefinition, string | undefined];
+/** The document without the settings whose holders are in gaps (placeholders, not the app's). */
+function knownSettings(document: DefinitionDocument, unknown: string[]): KnownDocument {
+  const known: KnownDocument = { ...document, flows: { ...document.flows } };
+  for (const setting of unknown) {
+    const [key, inner] = setting.split('.') as [keyof DefinitionDocument, string | undefined];
     if (inner && key === 'flows') delete (known.flows as Record<string, unknown> | undefined)?.[inner];
     else delete known[key];
   }
@@ -61,7 +63,7 @@ export async function displayApp(
   }
   const record = await readApp(conn, kind, options.name, { warn: options.warn });
   if (!record) throw appNotFoundError(kind, options.name);
-  const definition = knownSettings(record.definition, record.gaps);
+  const definition: OAuthAppDefinition = { ...record.definition };
   // The source of a definition file never carries a secret; only the explicit flag brings one in.
   delete definition.consumerSecret;
   if (options.showSecret) {
@@ -77,7 +79,7 @@ export async function displayApp(
   const unknownSettings = record.gaps.flatMap((gap) => gap.settings);
   return {
     kind,
-    ...definition,
+    ...knownSettings(toDefinitionDocument(definition), unknownSettings),
     ...(record.certificateExpires ? { certificateExpires: record.certificateExpires } : {}),
     ...(unknownSettings.length > 0 ? { unknownSettings } : {}),
   };

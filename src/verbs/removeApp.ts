@@ -11,6 +11,8 @@ import type { AppKind, MetadataComponent } from '../model/appModel.js';
 import { appKindInfo } from '../metadata/appKinds.js';
 import { appNotFoundError, readApp, RequestCounter, type AppRecord } from '../org/inventory.js';
 import { saveProblems, type SaveResult } from '../org/deploy.js';
+import { readConsumerKey } from '../org/consumerCredentials.js';
+import { savedLoginsUsing, type SavedLogin } from '../org/savedLogins.js';
 import { findSourceFiles, type ComponentRef } from '../files/sourceFiles.js';
 import { asList } from '../util/records.js';
 
@@ -30,6 +32,10 @@ export type AppRemovalPlan = {
   components: ComponentRef[];
   /** Source files to delete (absolute paths); empty unless source deletion was asked for. */
   sourceFiles: string[];
+  /** The app's source files the project keeps (source deletion not asked for): a deploy would recreate the app. */
+  keptSourceFiles: string[];
+  /** sf logins saved on this computer that go through the app: they stop working when it is deleted. */
+  savedLogins: SavedLogin[];
 };
 
 export type AppRemovalResult = {
@@ -41,6 +47,10 @@ export type AppRemovalResult = {
   requests: number;
   /** True when the prompt was answered no: nothing was deleted. */
   cancelled?: boolean;
+  /** Source files left in the project: the next `sf project deploy start` recreates the app from them. */
+  keptSourceFiles: string[];
+  /** Usernames of saved sf logins that went through the app (they no longer work). */
+  savedLogins: string[];
 };
 
 /**
@@ -62,7 +72,17 @@ export async function planAppRemoval(
     .sort((a, b) => order(a) - order(b))
     .map(({ type, fullName }) => ({ type, fullName }));
   const sourceFiles = options.deleteSourceFiles ? await findSourceFiles(components, options.cwd, kind, name) : [];
-  return { kind, name, record, components, sourceFiles };
+  // Outside a project there are no files to keep.
+  const keptSourceFiles = options.deleteSourceFiles ? [] : await findSourceFiles(components, options.cwd, kind, name).catch(() => []);
+  // The component holding the key was read (or refused, with a warning) already: only REST is left to ask.
+  const refusal = record.gaps.find((gap) => gap.type === info.consumerKey.type && gap.reason === 'unreadable')?.detail;
+  const consumerKey =
+    record.consumerKey ??
+    (await readConsumerKey(conn, kind, name, options.warn ?? ((): void => {}), refusal === undefined ? {} : { alreadyRead: { refusal } }).catch(
+      () => undefined
+    ));
+  const savedLogins = await savedLoginsUsing(conn, consumerKey);
+  return { kind, name, record, components, sourceFiles, keptSourceFiles, savedLogins };
 }
 
 /** Deletes the planned components from the org, then the planned source files. */
@@ -106,5 +126,7 @@ export async function removeApp(
     deletedComponents: deleted,
     deletedSourceFiles: plan.sourceFiles,
     requests: counter.count,
+    keptSourceFiles: plan.keptSourceFiles,
+    savedLogins: plan.savedLogins.map((login) => login.username),
   };
 }

@@ -59,7 +59,10 @@ describe('CI checks: command snapshot and result schemas (npm run test:checks)',
     await mkdir(join(dir, 'src', 'commands', 'demo'), { recursive: true });
     await mkdir(join(dir, 'bin'));
     await cp(join(repoRoot, 'bin', 'dev.js'), join(dir, 'bin', 'dev.js'));
-    await cp(join(repoRoot, 'package.json'), join(dir, 'package.json'));
+    // The repo's package.json without its hooks: they belong to the real commands, which this plugin does not have.
+    const packageJson = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { oclif: Record<string, unknown> };
+    delete packageJson.oclif.hooks;
+    await writeFile(join(dir, 'package.json'), JSON.stringify(packageJson, null, 2));
     // The repo's compiler options, without the ambient @types packages: the schema generator then builds a small
     // program and the test stays fast.
     const tsconfig = JSON.parse(await readFile(join(repoRoot, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };

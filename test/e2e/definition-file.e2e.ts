@@ -3,7 +3,9 @@
  * JSON file as an External Client App, then display's --json output fed back as the definition of a second app,
  * which must come out with the same settings. A dry run from the same file deploys nothing.
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
@@ -90,10 +92,12 @@ describe('Definition file with the real sf CLI', function () {
     expect(original).to.deep.include({
       callbackUrls: [emu.instanceUrl],
       // openid was added for the ID token settings.
-      scopes: ['Full', 'RefreshToken', 'OpenID'],
+      // In the words the definition file and the flags take.
+      scopes: ['full', 'refresh_token', 'openid'],
       contactPhone: '+1 415 555 0100',
-      ipRelaxation: 'ENFORCE_RELAXREFRESH',
-      refreshTokenPolicy: { type: 'specificInactivity', value: 30, unit: 'days' },
+      ipRelaxation: 'relax-refresh',
+      refreshTokenPolicy: 'inactive:30d',
+      permittedUsers: 'admin-approved',
       singleLogoutUrl: 'https://sync.example.com/logout',
     });
     expect(original.flows).to.include({ deviceFlow: true, clientCredentialsUser: RUN_AS, introspectAllTokens: true, requireSecretForWebServer: true });
@@ -152,6 +156,36 @@ describe('Definition file with the real sf CLI', function () {
     const bad = await token(`${secret}x`);
     // eslint-disable-next-line camelcase
     expect(bad.body).to.deep.equal({ error: 'invalid_client', error_description: 'invalid client credentials' });
+  });
+
+  it('the integration preset in the first hour: one run names every missing input; the next says where the secret went and ends with a token request that works', async () => {
+    const deploys = (): number => emu.requests().filter((r) => /deploy/i.test(r.operation ?? '')).length;
+    const before = deploys();
+    const missing = await session.json(['external-client-app', 'create', '--preset', 'integration', '--name', 'Sync_First', '-o', 'defs'], { cwd: project.dir });
+    expect(missing.exitCode, describeRun(missing)).to.not.equal(0);
+    expect(missing.json.name).to.equal('MissingInputsError');
+    expect(missing.json.message).to.include('--client-credentials-user').and.include('--secret-file');
+    // --show-secret without --json would show the secret nowhere: refused at once too.
+    const silent = await session.run(
+      ['external-client-app', 'create', '--preset', 'integration', '--name', 'Sync_First', '--client-credentials-user', RUN_AS, '--show-secret', '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(silent.exitCode, describeRun(silent)).to.not.equal(0);
+    expect(silent.stderr).to.include('ShowSecretNeedsJson');
+    expect(deploys()).to.equal(before);
+
+    const secretFile = join(project.dir, 'first-hour.secret');
+    const created = await session.run(
+      ['external-client-app', 'create', '--preset', 'integration', '--name', 'Sync_First', '--client-credentials-user', RUN_AS, '--secret-file', secretFile, '-o', 'defs'],
+      { cwd: project.dir }
+    );
+    expect(created.exitCode, describeRun(created)).to.equal(0);
+    expect(created.stdout).to.include(`written to ${secretFile}`).and.not.include('sf org login web');
+    const lastLine = created.stdout.trim().split('\n').at(-1)!.trim();
+    expect(lastLine, created.stdout).to.match(/^curl -s /);
+    // The suggested command, run as a user would paste it, gets a token.
+    const { stdout } = await promisify(execFile)('sh', ['-c', lastLine]);
+    expect((JSON.parse(stdout) as { access_token?: string }).access_token, stdout).to.match(/^00D/);
   });
 
   it('the jwt preset (docs/salesforce-facts.md#f-sfdx-cli-app-settings) logs in with JWT', async () => {

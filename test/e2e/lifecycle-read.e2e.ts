@@ -67,7 +67,7 @@ describe('Lifecycle with the real sf CLI: create, list, display, delete', functi
         const shown = run.json.result!;
         expect(shown).to.include({ name, kind, consumerKey: created.consumerKey });
         expect(shown.callbackUrls).to.include(`http://localhost:${project.oauthLocalPort}/OauthRedirect`);
-        expect(shown.scopes).to.include.members(['Api', 'Web', 'RefreshToken']);
+        expect(shown.scopes).to.include.members(['api', 'web', 'refresh_token']);
         expect(shown).to.not.have.property('consumerSecret');
       });
 
@@ -86,6 +86,17 @@ describe('Lifecycle with the real sf CLI: create, list, display, delete', functi
           expect(run.json.message).to.include('never returns a connected app');
         });
       }
+
+      it('without --no-prompt in a shell that cannot answer: no question, an error naming --no-prompt, and a warning that the project would recreate the app', async () => {
+        // The harness closes sf's stdin, as a pipeline does.
+        const run = await session.json([topic, 'delete', '--name', name, '-o', 'lifecycle'], { cwd: project.dir });
+        expect(run.exitCode, describeRun(run)).to.not.equal(0);
+        expect(run.json.name).to.equal('CannotPromptError');
+        expect(JSON.stringify(run.json.actions)).to.include('--no-prompt');
+        expect(JSON.stringify(run.json.warnings)).to.include('sf project deploy start creates the app again');
+        const list = await session.json<ListResult>([topic, 'list', '-o', 'lifecycle'], { cwd: project.dir });
+        expect(list.json.result!.apps.map((a) => a.name)).to.include(name);
+      });
 
       it('deletes the app from the org and its source files, keeping key and certificate', async () => {
         const run = await session.json<DeleteResult>(

@@ -53,18 +53,24 @@ describe('Salesforce today: the connected app block, consumer secrets (real sf C
   it('with the block on, connected-app create fails clearly, leaves no source file and keeps the key', async () => {
     const project = await session.makeProject('blocked');
     const keys = join(project.dir, 'keys');
-    const run = await session.json(['connected-app', 'create', '--name', 'Blocked_App', '-o', 'today', '--output-dir', keys], {
+    const run = await session.json(['connected-app', 'create', '--name', 'Blocked_App', '-o', 'today', '--output-dir', keys, '--set-default-dev-hub', '--login', 'jwt'], {
       cwd: project.dir,
     });
     expect(run.exitCode, describeRun(run)).to.not.equal(0);
     expect(run.json.name).to.equal('ConnectedAppCreationBlockedError');
     const actions = run.json.actions!.join('\n');
-    expect(actions).to.include('sf external-client-app create --name Blocked_App -o today --output-dir');
     expect(actions).to.include(join(keys, ''));
     expect(await listFiles(join(project.dir, 'force-app'))).to.deep.equal([]);
     const kept = await listFiles(keys);
     expect(kept.filter((f) => f.endsWith('.key') || f.endsWith('.crt'))).to.have.length(2);
     expect(emu.store.read('ConnectedApp', 'Blocked_App')).to.equal(undefined);
+
+    // The suggested command is no dead end: run as given, it creates the External Client App with the kept key.
+    const suggested = /sf (external-client-app create .*)$/m.exec(run.json.actions![0])![1];
+    expect(suggested).to.include('--certificate-file').and.not.include('--set-default-dev-hub');
+    const retry = await session.json<CreateResult>(suggested.split(' '), { cwd: project.dir });
+    expect(retry.json.status, describeRun(retry)).to.equal(0);
+    expect(emu.store.read('ExternalClientApplication', 'Blocked_App')).to.not.equal(undefined);
   });
 
   it('with the block on, external-client-app create --login jwt succeeds', async () => {

@@ -86,8 +86,8 @@ describe('An External Client App made in Setup, with the real sf CLI: list, disp
     expect(run.json.status, describeRun(run)).to.equal(0);
     expect(run.json.result).to.deep.include({
       callbackUrls: ['https://setup.example.com/oauth/callback'],
-      scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'],
-      permittedUsers: 'AdminApprovedPreAuthorized',
+      scopes: ['api', 'web', 'refresh_token', 'openid'],
+      permittedUsers: 'admin-approved',
       profiles: ['System Administrator'],
       sessionTimeoutMinutes: 15,
     });

@@ -69,7 +69,8 @@ type DisplayResult = {
   scopes: string[];
   permittedUsers: string;
   profiles: string[];
-  refreshTokenPolicy: { type: string; value?: number; unit?: string };
+  /** In the definition file's words: 90d, inactive:7d, infinite, zero. */
+  refreshTokenPolicy: string;
   sessionTimeoutMinutes?: number;
   certificateExpires?: string;
 };
@@ -86,7 +87,9 @@ class StepFailed extends Error {}
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const sameList = (a: readonly string[], b: readonly string[]): boolean => JSON.stringify(a) === JSON.stringify(b);
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => sameList([...a].sort(), [...b].sort());
+/** The scopes as a retrieve spells them (the Metadata API enum) and as display shows them (the OAuth names). */
 const SCOPES = ['Api', 'Web', 'RefreshToken'];
+const SCOPE_WORDS = ['api', 'web', 'refresh_token'];
 /** Answers that mean "not live on every server yet": the request is asked again before anything is concluded. */
 const PROPAGATING = /invalid_client_id|client identifier invalid|not installed|hasn't approved|has not approved/i;
 
@@ -464,13 +467,10 @@ const day = (iso?: string): string => (iso ? new Date(iso).toISOString().slice(0
 /** How the settings display shows differ from the Salesforce DX settings create deployed; empty when they do not. */
 function settingsDifferences(shown: DisplayResult, created: CreateResult): string[] {
   const differences: string[] = [];
-  if (!sameSet(shown.scopes, SCOPES)) differences.push(`scopes ${shown.scopes.join(', ')}`);
-  if (shown.permittedUsers !== 'AdminApprovedPreAuthorized') differences.push(`permitted users ${shown.permittedUsers}`);
+  if (!sameSet(shown.scopes, SCOPE_WORDS)) differences.push(`scopes ${shown.scopes.join(', ')}`);
+  if (shown.permittedUsers !== 'admin-approved') differences.push(`permitted users ${shown.permittedUsers}`);
   if (!created.profiles.every((profile) => shown.profiles.includes(profile))) differences.push(`profiles ${shown.profiles.join(', ')}`);
-  const refresh = shown.refreshTokenPolicy;
-  if (!(refresh.type === 'specificLifetime' && refresh.value === 90 && refresh.unit === 'days')) {
-    differences.push(`refresh token policy ${JSON.stringify(refresh)}`);
-  }
+  if (shown.refreshTokenPolicy !== '90d') differences.push(`refresh token policy ${shown.refreshTokenPolicy}`);
   if (shown.sessionTimeoutMinutes !== 15) differences.push(`session timeout ${String(shown.sessionTimeoutMinutes)}`);
   if (day(shown.certificateExpires) !== day(created.certificateExpires)) {
     differences.push(`certificate expires ${day(shown.certificateExpires)}, created ${day(created.certificateExpires)}`);

@@ -72,10 +72,10 @@ describe('Connected apps made in Setup', function () {
     expect(shown).to.deep.include({
       description: 'Made in Setup; retrieved with every element Salesforce returns.',
       callbackUrls: ['https://setup.example.com/callback'],
-      scopes: ['Api', 'Web', 'RefreshToken'],
-      permittedUsers: 'AdminApprovedPreAuthorized',
+      scopes: ['api', 'web', 'refresh_token'],
+      permittedUsers: 'admin-approved',
       profiles: ['System Administrator'],
-      refreshTokenPolicy: { type: 'specificLifetime', value: 90, unit: 'days' },
+      refreshTokenPolicy: '90d',
       sessionTimeoutMinutes: 15,
       consumerKey: 'RetrievedShownKey1234567890',
     });

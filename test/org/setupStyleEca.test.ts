@@ -103,12 +103,12 @@ describe('External Client Apps made in Setup', function () {
     const shown = await displayApp(org.conn, ECA, { name: 'Setup_Shown', showSecret: false, warn: (m) => warnings.push(m) });
     expect(shown).to.deep.include({
       callbackUrls: ['https://setup_shown.example.com/callback'],
-      scopes: ['Api', 'Web', 'RefreshToken', 'OpenID'],
-      permittedUsers: 'AdminApprovedPreAuthorized',
+      scopes: ['api', 'web', 'refresh_token', 'openid'],
+      permittedUsers: 'admin-approved',
       profiles: ['System Administrator'],
-      refreshTokenPolicy: { type: 'specificLifetime', value: 90, unit: 'days' },
+      refreshTokenPolicy: '90d',
       sessionTimeoutMinutes: 15,
-      ipRelaxation: 'ENFORCE',
+      ipRelaxation: 'enforce',
     });
     expect(shown.flows).to.include({ pkceRequired: true, requireSecretForRefreshToken: true, codeCredential: false });
     expect(shown.consumerKey).to.be.a('string').and.not.equal('');
@@ -256,9 +256,9 @@ describe('External Client Apps made in Setup', function () {
       const shown = await displayApp(org.conn, ECA, { name, showSecret: false, warn: (m) => warnings.push(m) });
       for (const setting of ['callbackUrls', 'certificate', 'flows', 'idToken']) expect(shown, setting).to.not.have.property(setting);
       expect(shown.unknownSettings).to.deep.equal(['callbackUrls', 'certificate', 'flows', 'idToken']);
-      expect(shown.scopes).to.deep.equal(['Api', 'Web', 'RefreshToken']);
+      expect(shown.scopes).to.deep.equal(['api', 'web', 'refresh_token']);
       // The generated policies are the app's: shown as the org has them.
-      expect(shown).to.include({ permittedUsers: 'AllSelfAuthorized' });
+      expect(shown).to.include({ permittedUsers: 'all-users' });
       expect(warnings).to.have.length(1);
       expect(warnings[0]).to.include('ExtlClntAppGlobalOauthSettings').and.include('callbackUrls').and.include('sf project retrieve start');
 
@@ -284,7 +284,7 @@ describe('External Client Apps made in Setup', function () {
       const shown = await displayApp(org.conn, ECA, { name, showSecret: false, warn: (m) => warnings.push(m) });
       expect(shown).to.not.have.property('callbackUrls');
       expect(shown.unknownSettings).to.deep.equal(['callbackUrls', 'certificate', 'flows', 'idToken']);
-      expect(shown.scopes).to.deep.equal(['Api', 'Web', 'RefreshToken', 'OpenID']);
+      expect(shown.scopes).to.deep.equal(['api', 'web', 'refresh_token', 'openid']);
       // The key is still public through the REST credentials resource.
       expect(shown.consumerKey).to.be.a('string');
       expect(warnings).to.have.length(1);

@@ -93,7 +93,7 @@ describe('createApp against the emulator', function () {
         kind: 'ConnectedApp',
         name: 'Default_App',
         callbackUrls: ['http://localhost:1999/OauthRedirect'],
-        permittedUsers: 'AdminApprovedPreAuthorized',
+        permittedUsers: 'admin-approved',
         profiles: ['System Administrator'],
         permissionSets: [],
         refreshTokenPolicy: '90d',
@@ -196,7 +196,7 @@ describe('createApp against the emulator', function () {
       { title: 'invalid API name', name: /InvalidAppName/, flags: async () => ({ name: 'bad name!' }) },
       { title: 'session timeout Salesforce does not offer', name: /SessionTimeout/, flags: async () => ({ sessionTimeoutMinutes: 7 }) },
       { title: 'unknown login user', name: /UnknownUser/, flags: async () => ({ login: 'jwt', username: 'ghost@example.com' }) },
-      { title: 'required secret with nowhere to put it', name: /SecretNotRequested/, flags: async () => ({ requireSecretForWebServer: true }) },
+      { title: 'required secret with nowhere to put it', name: /MissingInputs/, flags: async () => ({ requireSecretForWebServer: true }) },
       { title: '--login jwt with --no-certificate', name: /NoCertificateForJwt/, flags: async () => ({ login: 'jwt', noCertificate: true }) },
     ];
     for (const testCase of cases) {
@@ -220,6 +220,8 @@ describe('createApp against the emulator', function () {
       org.emulator.clearRequests();
       const error = await failure(createApp(flags('Already_There'), context(dir)));
       expect(error.name).to.equal('AppExistsError');
+      // Both ways on from here, as commands to run.
+      expect(error.actions?.join('\n')).to.include('--update-existing').and.include('sf connected-app update --name');
       expect(error.actions?.join('\n')).to.match(/update/i);
       expect(await listFiles(dir)).to.deep.equal(['sfdx-project.json']);
       expect(writes()).to.deep.equal([]);
@@ -255,9 +257,14 @@ describe('createApp against the emulator', function () {
       const ctx = { ...context(dir), argv: ['--name', 'Blocked_App', '-o', 'emu', '--output-dir', keys] };
       const error = await failure(createApp(flags('Blocked_App', { outputDir: keys }), ctx));
       expect(error.name).to.equal('ConnectedAppCreationBlockedError');
-      expect(error.actions?.[0]).to.include(`sf external-client-app create --name Blocked_App -o emu --output-dir ${keys}`);
+      // Ready to run: the key and certificate made here are reused (a retry would otherwise stop at the existing key).
+      expect(error.actions?.[0]).to.include(
+        `sf external-client-app create --name Blocked_App -o emu --certificate-file ${join(keys, 'server.crt')} --jwt-key-file ${join(keys, 'server.key')}`
+      );
       expect(error.actions?.join('\n')).to.include(keys);
       expect(await listFiles(join(dir, 'force-app'))).to.deep.equal([]);
+      // Not even the folder the source file went into: the project is as it was.
+      expect(await readdir(join(dir, 'force-app', 'main', 'default'))).to.deep.equal([]);
       expect((await listFiles(keys)).length).to.equal(2);
       expect(org.emulator.store.read('ConnectedApp', 'Blocked_App')).to.equal(undefined);
     });

@@ -158,15 +158,84 @@ describe('appRemoval', function () {
   });
 
   describe('runDelete', () => {
+    const interactive = (): boolean => true;
+    const notInteractive = (): boolean => false;
+
+    it('in a shell that cannot answer, never prompts: fails naming --no-prompt, deletes nothing', async () => {
+      await createConnectedApp(org.conn, definition('Ca_Piped'));
+      const command = recorder(true);
+      const error = await runDelete(
+        command,
+        org.conn,
+        'ConnectedApp',
+        { name: 'Ca_Piped', noPrompt: false, deleteSourceFiles: false, orgName: 'me' },
+        tmpdir(),
+        notInteractive
+      ).then(
+        () => undefined,
+        (e: Error & { actions?: string[] }) => e
+      );
+      expect(error?.name).to.equal('CannotPromptError');
+      expect(error?.actions?.join(' ')).to.include('--no-prompt');
+      expect(command.prompts).to.deep.equal([]);
+      expect(org.emulator.store.read('ConnectedApp', 'Ca_Piped')).to.not.equal(undefined);
+    });
+
+    it('warns that source files left in the project recreate the app on the next deploy', async () => {
+      await createConnectedApp(org.conn, definition('Ca_Comes_Back'));
+      const file = 'force-app/main/default/connectedApps/Ca_Comes_Back.connectedApp-meta.xml';
+      const root = await makeProject({ [file]: '<x/>', 'extra/.keep': '' });
+      projects.push(root);
+      const command = recorder(true);
+      const result = await runDelete(command, org.conn, 'ConnectedApp', { name: 'Ca_Comes_Back', noPrompt: true, deleteSourceFiles: false, orgName: 'me' }, root);
+      expect(result.keptSourceFiles).to.deep.equal([join(root, file)]);
+      expect(command.warnings.join('\n')).to.include(join(root, file)).and.include('sf project deploy start creates the app again');
+      expect(command.warnings.join('\n')).to.include('--delete-source-files');
+    });
+
+    it('refuses to delete the app a saved sf login goes through unless --no-prompt says so, and warns', async () => {
+      const def = definition('Ca_My_Login');
+      await createConnectedApp(org.conn, def);
+      // A login saved on this computer, to this org, through the app.
+      const { StateAggregator } = await import('@salesforce/core');
+      const state = await StateAggregator.getInstance();
+      state.orgs.set('ci@example.com', { username: 'ci@example.com', orgId: org.emulator.orgId, clientId: def.consumerKey, instanceUrl: org.emulator.instanceUrl });
+      await state.orgs.write('ci@example.com');
+      await state.aliases.setAndSave('my-ci', 'ci@example.com');
+      try {
+        const asked = recorder(true);
+        const error = await runDelete(asked, org.conn, 'ConnectedApp', { name: 'Ca_My_Login', noPrompt: false, deleteSourceFiles: false, orgName: 'me' }, tmpdir(), interactive).then(
+          () => undefined,
+          (e: Error & { actions?: string[] }) => e
+        );
+        expect(error?.name).to.equal('DeleteLocksOutError');
+        expect(error?.message).to.include('ci@example.com (my-ci)');
+        expect(error?.actions?.join(' ')).to.include('sf org login web').and.include('--no-prompt');
+        expect(asked.prompts).to.deep.equal([]);
+        expect(org.emulator.store.read('ConnectedApp', 'Ca_My_Login')).to.not.equal(undefined);
+
+        const scripted = recorder(false);
+        const result = await runDelete(scripted, org.conn, 'ConnectedApp', { name: 'Ca_My_Login', noPrompt: true, deleteSourceFiles: false, orgName: 'me' }, tmpdir());
+        expect(result.savedLogins).to.deep.equal(['ci@example.com']);
+        expect(scripted.warnings.join('\n')).to.include('ci@example.com (my-ci)').and.include('no longer works');
+        expect(org.emulator.store.read('ConnectedApp', 'Ca_My_Login')).to.equal(undefined);
+      } finally {
+        await state.orgs.remove('ci@example.com');
+        await state.aliases.unsetAndSave('my-ci');
+      }
+    });
+
     it('deletes nothing when the prompt is answered no', async () => {
       await createConnectedApp(org.conn, definition('Ca_Declined'));
       const command = recorder(false);
-      const result = await runDelete(command, org.conn, 'ConnectedApp', {
-        name: 'Ca_Declined',
-        noPrompt: false,
-        deleteSourceFiles: false,
-        orgName: 'me@example.com',
-      });
+      const result = await runDelete(
+        command,
+        org.conn,
+        'ConnectedApp',
+        { name: 'Ca_Declined', noPrompt: false, deleteSourceFiles: false, orgName: 'me@example.com' },
+        tmpdir(),
+        interactive
+      );
       expect(result).to.include({ cancelled: true, name: 'Ca_Declined' });
       expect(result.deletedComponents).to.deep.equal([]);
       expect(command.prompts[0]).to.include('Delete the connected app Ca_Declined (ConnectedApp Ca_Declined) from me@example.com?');
@@ -177,7 +246,7 @@ describe('appRemoval', function () {
       await createConnectedApp(org.conn, definition('Ca_Yes'));
       await createConnectedApp(org.conn, definition('Ca_No_Prompt'));
       const yes = recorder(true);
-      const first = await runDelete(yes, org.conn, 'ConnectedApp', { name: 'Ca_Yes', noPrompt: false, deleteSourceFiles: false, orgName: 'me' });
+      const first = await runDelete(yes, org.conn, 'ConnectedApp', { name: 'Ca_Yes', noPrompt: false, deleteSourceFiles: false, orgName: 'me' }, tmpdir(), interactive);
       expect(first.deletedComponents).to.have.length(1);
       expect(yes.prompts).to.have.length(1);
       const scripted = recorder(false);

@@ -19,7 +19,7 @@ import { parseDefinitionDocument } from '../../src/model/definitionDocument.js';
 import { mergeSettings } from '../../src/model/appSettings.js';
 import { loadDefinitionFile } from '../../src/files/definitionFile.js';
 import { MASKED_SECRET } from '../../src/verbs/create/dryRun.js';
-import { resolveLayers } from '../../src/verbs/create/layers.js';
+import { assertCreateInputs, resolveLayers } from '../../src/verbs/create/layers.js';
 import { settingsFromFlags, type CreateFlagValues } from '../../src/cli/createFlags.js';
 
 type ParsedSettingFlags = Partial<CreateFlagValues>;
@@ -293,8 +293,9 @@ describe('definitionFile', () => {
     });
 
     it('needs a name from somewhere', async () => {
-      const error = await rejected(resolveLayers({ ...settingsFromFlags({ preset: 'jwt' }) }, () => {}));
-      expect(error.name).to.equal('NameRequiredError');
+      const resolved = await resolveLayers({ ...settingsFromFlags({ preset: 'jwt' }) }, () => {});
+      const error = await rejected(Promise.resolve().then(() => assertCreateInputs(resolved)));
+      expect(error.name).to.equal('MissingInputsError');
       expect(error.actions!.join(' ')).to.include('--name');
     });
 
@@ -493,9 +494,21 @@ describe('definitionFile', () => {
       expect(noUser.name).to.equal('UnknownClientCredentialsUserError');
       expect(noUser.message).to.include('nobody@example.com');
       const noSecret = await rejected(createApp(request({ name: 'Dry_Cc', preset: 'integration', clientCredentialsUser: 'integration@oauthapps.emulator.org', dryRun: true }), ctx('ExternalClientApplication')));
-      expect(noSecret.name).to.equal('SecretNotRequestedError');
+      expect(noSecret.name).to.equal('MissingInputsError');
+      expect(noSecret.message).to.include('--secret-file').and.not.include('--client-credentials-user');
       const noRunAs = await rejected(createApp(request({ name: 'Dry_Cc', preset: 'integration', showSecret: true, dryRun: true }), ctx('ExternalClientApplication')));
-      expect(noRunAs.name).to.equal('ClientCredentialsUserRequiredError');
+      expect(noRunAs.name).to.equal('MissingInputsError');
+      expect(noRunAs.message).to.include('--client-credentials-user').and.not.include('--secret-file');
+    });
+
+    it('names every missing input in one error, before asking the org anything', async () => {
+      org.emulator.clearRequests();
+      const error = await rejected(createApp(request({ preset: 'integration' }), ctx('ExternalClientApplication')));
+      expect(error.name).to.equal('MissingInputsError');
+      // The name, the run-as user and where the secret goes, each with the flag that gives it.
+      expect(error.message).to.include('--name').and.include('--client-credentials-user').and.include('--secret-file');
+      expect(error.actions).to.deep.equal(['Run the command again with: --name <name> --client-credentials-user <username> --secret-file <path>']);
+      expect(org.emulator.requests()).to.deep.equal([]);
     });
   });
 });

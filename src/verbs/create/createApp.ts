@@ -11,9 +11,10 @@ import { readConsumerKey } from '../../org/consumerCredentials.js';
 import type { BrowserOpener } from '../../login/loginChain.js';
 import { writeKeyFiles } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
+import { missingFolders } from '../../files/folders.js';
 import { certificateExpiry } from '../../model/certificate.js';
 import { updateToDefinition } from '../update/toDefinition.js';
-import { resolveLayers } from './layers.js';
+import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
 import { planCreation } from './plan.js';
 import { deployOrExplain } from './deploy.js';
@@ -44,6 +45,7 @@ export async function createApp(
   // 1. Everything that can be wrong is checked before anything is written or deployed.
   progress.stage('prepare');
   const flags: CreateAppFlags = await resolveLayers(request, warn);
+  assertCreateInputs(flags);
   const plan = await planCreation(flags, context, warn);
   if (plan.existing) return updateExisting(plan, flags, context, { warn, warnings, progress, openBrowser });
   if (flags.dryRun) {
@@ -66,11 +68,12 @@ export async function createApp(
     await writeKeyFiles(plan.keyPlan, plan.generated);
     plan.keyPlan.warnings.forEach(warn);
   }
+  const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
   const writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
 
-  // 3. Deploy; on failure the new source files go again, the key and certificate stay for a retry.
+  // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
   progress.stage('deploy');
-  const outcome = await deployOrExplain(plan, flags, context, writtenSource);
+  const outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
   const appChangedAt = Date.now();
 
   // 4. Consumer key: we set it, and read it back to be sure the org took it.

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
 import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
+import { removeEmptyFolders } from '../../files/folders.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -14,7 +15,8 @@ export async function deployOrExplain(
   plan: CreationPlan,
   flags: CreateAppFlags,
   context: CreateAppContext,
-  writtenSource: string[]
+  writtenSource: string[],
+  newFolders: string[] = []
 ): Promise<DeployOutcome> {
   const kept = plan.keyPlan
     ? `${plan.keyPlan.privateKeyPath}, ${plan.keyPlan.certificatePath}`
@@ -26,16 +28,16 @@ export async function deployOrExplain(
         ? await createWithCrud(context.conn, plan.components)
         : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
   } catch (error) {
-    await removeNewFiles(writtenSource);
+    await removeNewFiles(writtenSource, newFolders);
     throw error;
   }
   if (outcome.success) return outcome;
-  await removeNewFiles(writtenSource);
+  await removeNewFiles(writtenSource, newFolders);
   if (appKindInfo(context.kind).creationMayBeBlocked && outcome.problems.some((p) => isCreationBlock(p.message))) {
     throw messages.createError(
       'error.ConnectedAppCreationBlocked',
       [outcome.problems[0].message],
-      [suggestEcaCommand(context.argv), kept]
+      [suggestEcaCommand(context.argv, plan), kept]
     );
   }
   const refusal = outcome.problems.find(isGlobalOauthAccessRefusal);
@@ -49,8 +51,10 @@ export async function deployOrExplain(
   throw messages.createError('error.DeployFailed', [text], [kept]);
 }
 
-async function removeNewFiles(paths: string[]): Promise<void> {
+/** The source files a failed create wrote, and the folders it made for them. */
+async function removeNewFiles(paths: string[], folders: string[]): Promise<void> {
   await Promise.all(paths.map((path) => rm(path, { force: true })));
+  await removeEmptyFolders(folders);
 }
 
 /**
@@ -69,8 +73,22 @@ export function isCreationBlock(message: string): boolean {
   return aboutConnectedApps && ((aboutCreating && refused) || pointsElsewhere);
 }
 
-function suggestEcaCommand(argv: string[]): string {
-  return `sf external-client-app create ${argv.map(quote).join(' ')}`;
+/**
+ * The same create as an External Client App, ready to run: with the key and certificate this run made (its default
+ * key path is taken now, so without them the retry would stop at KeyFileExists), and without --set-default-dev-hub
+ * (a Dev Hub authorized through an External Client App cannot create scratch orgs, C-1016).
+ */
+function suggestEcaCommand(argv: string[], plan: CreationPlan): string {
+  const dropped = new Set(['--set-default-dev-hub', '-d', ...(plan.keyPlan ? ['--jwt-key-file', '--output-dir', '--certificate-days'] : [])]);
+  const withValue = new Set(['--jwt-key-file', '--output-dir', '--certificate-days']);
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name] = argv[i].split('=');
+    if (!dropped.has(name)) kept.push(argv[i]);
+    else if (withValue.has(name) && !argv[i].includes('=')) i++;
+  }
+  const reuse = plan.keyPlan ? ['--certificate-file', plan.keyPlan.certificatePath, '--jwt-key-file', plan.keyPlan.privateKeyPath] : [];
+  return `sf external-client-app create ${[...kept, ...reuse].map(quote).join(' ')}`;
 }
 
 export function quote(value: string): string {

@@ -32,14 +32,44 @@ export async function resolveLayers<T extends LayeredCreateInput>(
     if (flags.noCertificate === undefined) merged.noCertificate = false;
   }
   if (merged.noCertificate) delete merged.certificatePem;
-  if (!merged.name) throw messages.createError('error.NameRequired');
   const { idToken, assetToken, ...rest } = merged;
   return {
     ...(given as Omit<T, 'idToken' | 'assetToken'>),
     ...rest,
-    name: merged.name,
+    // Checked with every other missing input by assertCreateInputs.
+    name: merged.name ?? '',
     idToken: idToken === false ? undefined : idToken,
     assetToken: assetToken === false ? undefined : assetToken,
     insistedSettings: insistedSettings(flags),
   } as ResolvedCreateInput<T>;
+}
+
+/** What create's input may lack: each named with the flags that give it. */
+type MissingInput = 'name' | 'clientCredentialsUser' | 'secret';
+
+/**
+ * Everything create needs that neither the flags, the definition file nor the preset gave, in one error before
+ * anything is asked or written: a run that lacks two inputs must not take three runs to find out.
+ */
+export function assertCreateInputs(
+  input: Pick<AppDefinitionInput, 'name' | 'clientCredentials' | 'clientCredentialsUser' | 'requireSecretForWebServer' | 'requireSecretForRefreshToken'> & {
+    secretFile?: string;
+    showSecret?: boolean;
+  }
+): void {
+  const missing: MissingInput[] = [];
+  if (!input.name) missing.push('name');
+  // As buildAppDefinition reads it: on when switched on or given a run-as user, off when switched off.
+  const clientCredentials =
+    input.clientCredentials === true || (input.clientCredentialsUser !== undefined && input.clientCredentials !== false);
+  if (clientCredentials && !input.clientCredentialsUser?.trim()) missing.push('clientCredentialsUser');
+  // The flows that need the secret the plugin makes at creation (plan.ts): it must be handed to someone.
+  const needsSecret = clientCredentials || input.requireSecretForWebServer === true || input.requireSecretForRefreshToken === true;
+  if (needsSecret && !input.secretFile && !input.showSecret) missing.push('secret');
+  if (missing.length === 0) return;
+  throw messages.createError(
+    'error.MissingInputs',
+    [missing.map((what) => `- ${messages.getMessage(`input.${what}`)}`).join('\n')],
+    [missing.map((what) => messages.getMessage(`input.${what}.flag`)).join(' ')]
+  );
 }

@@ -77,9 +77,9 @@ export async function loginWithNewApp(
     if (!(error instanceof LoginChainError)) throw error;
     const cause = describeLoginCause(error.classified.cause, result.kind);
     if (error.classified.kind === 'transient') {
-      throw messages.createError('error.LoginTimedOut', [result.loginUrl, flags.waitMinutes, cause], [result.loginCommand]);
+      throw messages.createError('error.LoginTimedOut', [result.loginUrl, flags.waitMinutes, cause], [result.loginCommand ?? '-']);
     }
-    throw messages.createError('error.LoginFailed', [result.loginUrl, error.classified.message], [cause, result.loginCommand]);
+    throw messages.createError('error.LoginFailed', [result.loginUrl, error.classified.message], [cause, result.loginCommand ?? '-']);
   }
 }
 

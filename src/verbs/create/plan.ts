@@ -14,6 +14,7 @@ import { resolveProjectContext } from '../../files/project.js';
 import { planSourceFiles } from '../../files/sourceFiles.js';
 import { planKeyFiles, readCertificateFile } from '../../files/keyFiles.js';
 import { generateKeyAndCertificate } from '../../model/certificate.js';
+import { webLoginWorks } from './nextStep.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -47,11 +48,18 @@ export async function planCreation(
   // The unsupported settings are among built.warnings already, in words.
   built.warnings.forEach(warn);
   const definition: OAuthAppDefinition = { ...built.definition, consumerKey: generateConsumerKey() };
+  if (flags.login === 'web' && !webLoginWorks(definition, project)) {
+    throw messages.createError('error.NoCallbackForWebLogin', [project.defaultCallbackUrl], [project.defaultCallbackUrl]);
+  }
   await assertOrgHas(context.conn, definition);
   definition.consumerSecret = secretFor(definition, flags);
   if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
     if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
-    throw messages.createError('error.AppExists', [kindInfo.article, definition.name]);
+    throw messages.createError(
+      'error.AppExists',
+      [kindInfo.article, definition.name],
+      [kindInfo.topic, definition.name, kindInfo.topic, definition.name]
+    );
   }
 
   const keyPlan =

@@ -2,9 +2,9 @@
  * What create reports: the app as deployed, where its files are, and the command that logs in with it.
  */
 import type { DeployOutcome } from '../../org/deploy.js';
-import { describeRefreshTokenPolicy } from '../../model/valueRules.js';
+import { describePermittedUsers, describeRefreshTokenPolicy } from '../../model/valueRules.js';
 import { toOAuthScopeNames } from '../../model/scopes.js';
-import { quote } from './deploy.js';
+import { nextStep } from './nextStep.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreationPlan } from './types.js';
 
 export function describeResult(
@@ -21,12 +21,16 @@ export function describeResult(
   const privateKeyPath = plan.keyPlan?.privateKeyPath ?? flags.jwtKeyFile;
   // A dry run has no consumer key yet.
   const clientId = done.consumerKey || '<consumer key>';
-  const loginCommand =
-    definition.certificate && privateKeyPath
-      ? `sf org login jwt --client-id ${clientId} --jwt-key-file ${quote(privateKeyPath)} --username ${
-          plan.loginUser.username
-        } --instance-url ${loginUrl}`
-      : `sf org login web --client-id ${clientId} --instance-url ${loginUrl}`;
+  const next = nextStep({
+    definition,
+    project: plan.project,
+    clientId,
+    privateKeyPath,
+    username: plan.loginUser.username,
+    loginUrl,
+    orgUrl: context.orgInstanceUrl,
+    secretFile: flags.secretFile,
+  });
   return {
     kind: context.kind,
     name: definition.name,
@@ -36,7 +40,7 @@ export function describeResult(
     ...(flags.secretFile ? { secretFile: flags.secretFile } : {}),
     callbackUrls: definition.callbackUrls,
     scopes: toOAuthScopeNames(definition.scopes),
-    permittedUsers: definition.permittedUsers,
+    permittedUsers: describePermittedUsers(definition.permittedUsers),
     profiles: definition.profiles,
     permissionSets: definition.permissionSets,
     refreshTokenPolicy: describeRefreshTokenPolicy(definition.refreshTokenPolicy),
@@ -48,7 +52,8 @@ export function describeResult(
     metadataPaths: done.writtenSource,
     deploy: { method: done.outcome.method, id: done.outcome.id, requests: done.outcome.requests },
     loginUrl,
-    loginCommand,
+    loginMethod: next.method,
+    ...(next.command ? { loginCommand: next.command } : {}),
     warnings: done.warnings,
   };
 }

@@ -6,6 +6,7 @@ import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../model
 import type { AppDefinitionInput } from '../../model/appDefinition.js';
 import type { AppSettings } from '../../model/appSettings.js';
 import type { PresetName } from '../../model/presets.js';
+import type { PermittedUsersWord } from '../../model/valueRules.js';
 import type { DeployOutcome } from '../../org/deploy.js';
 import type { OrgUser } from '../../org/lookups.js';
 import type { ProjectContext } from '../../files/project.js';
@@ -79,7 +80,8 @@ export type CreateAppResult = {
   secretFile?: string;
   callbackUrls: string[];
   scopes: string[];
-  permittedUsers: string;
+  /** admin-approved or all-users, as --permitted-users takes them. */
+  permittedUsers: PermittedUsersWord;
   profiles: string[];
   permissionSets: string[];
   refreshTokenPolicy: string;
@@ -93,8 +95,13 @@ export type CreateAppResult = {
   deploy: { method: DeployOutcome['method']; id?: string; requests: number };
   /** Where logins with the app go: --instance-url, else the target org's instance URL (never sfdcLoginUrl). */
   loginUrl: string;
-  /** The sf command that logs in with the app. */
-  loginCommand: string;
+  /**
+   * How the app can be used from the command line right away: jwt or web (sf org login), client-credentials (a token
+   * request), or none when no flow it has fits a command-line login.
+   */
+  loginMethod: 'jwt' | 'web' | 'client-credentials' | 'none';
+  /** The command that logs in with the app (or, for client-credentials, requests a token); absent for none. */
+  loginCommand?: string;
   login?: LoginResult;
   warnings: string[];
   /** Only with --dry-run: the components that would be deployed (nothing was). */

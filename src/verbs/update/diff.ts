@@ -3,7 +3,7 @@
  * elements (for the org and the source files). Pure.
  */
 import type { OAuthAppDefinition } from '../../model/appModel.js';
-import { describeRefreshTokenPolicy } from '../../model/valueRules.js';
+import { toDefinitionDocument, type DefinitionDocument } from '../../model/definitionDocument.js';
 import { summarizeCertificate } from '../../model/certificate.js';
 import { compact, isRecord, same, type Loose } from '../../util/records.js';
 import { sameCertificate } from '../../util/pem.js';
@@ -31,12 +31,12 @@ const SETTINGS: Array<keyof OAuthAppDefinition> = [
   'singleLogoutUrl',
 ];
 
+/** A setting's value in the definition file's words (api, 90d, enforce, admin-approved; token sections whole). */
 function displayValue(setting: string, value: unknown): SettingValue | undefined {
   if (value === undefined || value === null) return undefined;
-  if (setting === 'refreshTokenPolicy') return describeRefreshTokenPolicy(value as OAuthAppDefinition['refreshTokenPolicy']);
   if (setting === 'certificate') return describeCertificate(String(value));
   if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return { ...value } as SettingValue;
   return value as string | number | boolean;
 }
 
@@ -49,10 +49,11 @@ export function describeCertificate(certificate: string): string {
 
 export function settingChanges(before: OAuthAppDefinition, after: OAuthAppDefinition): SettingChange[] {
   const changes: SettingChange[] = [];
+  const [shownBefore, shownAfter]: DefinitionDocument[] = [toDefinitionDocument(before), toDefinitionDocument(after)];
   for (const setting of SETTINGS) {
     const [a, b] = [before[setting], after[setting]];
     if (setting === 'certificate' ? sameCertificate(a as string, b as string) : same(a, b)) continue;
-    changes.push(compact({ setting, before: displayValue(setting, a), after: displayValue(setting, b) }));
+    changes.push(compact({ setting, before: displayValue(setting, shownBefore[setting]), after: displayValue(setting, shownAfter[setting]) }));
   }
   for (const flow of Object.keys({ ...before.flows, ...after.flows }) as Array<keyof OAuthAppDefinition['flows']>) {
     if (same(before.flows[flow], after.flows[flow])) continue;

@@ -50,9 +50,10 @@ export type UpdateRequest = {
   insistedSettings?: string[];
 } & { [flow in FlowSwitch]?: boolean };
 
-export type SettingValue = string | number | boolean | string[];
+/** A setting's value as the definition file holds it (an ID or asset token section as its object). */
+export type SettingValue = string | number | boolean | string[] | IdTokenSettings | AssetTokenSettings;
 
-/** One setting of the model that changes, in the words of the definition file. */
+/** One setting of the model that changes, in the words of the definition file (api, 90d, enforce, admin-approved). */
 export type SettingChange = { setting: string; before?: SettingValue; after?: SettingValue };
 
 /** One metadata element that changes. `path` goes from the component's root to the element. */

@@ -58,6 +58,8 @@ describe('connected-app create', function () {
     expect(ux.styledHeader.firstCall.args[0]).to.include('Cmd_Human');
     const shown = ux.styledObject.firstCall.args[0] as Record<string, string>;
     expect(Object.values(shown)).to.include(result.consumerKey);
+    expect(ux.styledHeader.firstCall.args[0]).to.equal('Connected App Cmd_Human created in the org.');
+    expect(shown.Deployment).to.equal('createMetadata (1 request to the org)');
     const logged = ux.log.args.flat().join('\n');
     expect(logged).to.include(`sf org login jwt --client-id ${result.consumerKey} --jwt-key-file ${result.privateKeyPath}`);
     expect(logged).to.include(`--username ${org.emulator.username}`);
@@ -79,6 +81,23 @@ describe('connected-app create', function () {
     const { AuthInfo } = await import('@salesforce/core');
     const auth = await AuthInfo.create({ username: org.emulator.username });
     expect(auth.getFields().clientId).to.equal(result.consumerKey);
+  });
+
+  it('--set-default-dev-hub names the --alias given, though the username already had another alias', async () => {
+    const { Config, StateAggregator } = await import('@salesforce/core');
+    // The target org's own alias: the login replaces this user's auth file, so the username then has two aliases.
+    await (await StateAggregator.getInstance()).aliases.setAndSave('cmdtarget', org.emulator.username);
+    await ConnectedAppCreate.run(['-o', 'cmdtarget', '-n', 'Cmd_Hub', '--login', 'jwt', '--alias', 'cmdhub', '--set-default-dev-hub', '--json']);
+    expect((await Config.create({ isGlobal: false })).get('target-dev-hub')).to.equal('cmdhub');
+
+    // No alias: the username, not one of its aliases.
+    await ConnectedAppCreate.run(['-o', 'cmdtarget', '-n', 'Cmd_Default', '--login', 'jwt', '--set-default', '--json']);
+    expect((await Config.create({ isGlobal: false })).get('target-org')).to.equal(org.emulator.username);
+  });
+
+  it('--dry-run names the one component it would deploy in plain words', async () => {
+    await ConnectedAppCreate.run(['-o', org.emulator.username, '-n', 'Cmd_Dry', '--dry-run']);
+    expect(ux.log.args.flat().join('\n')).to.include('Dry run: nothing was deployed. This component would be deployed.');
   });
 
   it('fails with ConnectedAppCreationBlocked and the External Client App command when the org blocks creation', async () => {

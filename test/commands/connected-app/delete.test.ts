@@ -17,8 +17,13 @@ describe('connected-app delete', function () {
   beforeEach(() => {
     stubSfCommandUx(sandbox);
     prompter = stubPrompter(sandbox);
+    // Questions are asked only in a terminal.
+    Object.defineProperty(process.stdin, 'isTTY', { value: true, configurable: true });
   });
-  afterEach(() => sandbox.restore());
+  afterEach(() => {
+    sandbox.restore();
+    delete (process.stdin as { isTTY?: boolean }).isTTY;
+  });
 
   it('asks first, and keeps the app when the answer is no', async () => {
     await createConnectedApp(org.conn, definition('Del_Asked'));

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import ConnectedAppDisplay from '../../../src/commands/connected-app/display.js';
+import { parseDefinitionDocument } from '../../../src/model/definitionDocument.js';
+import { buildAppDefinition, type AppDefinitionInput } from '../../../src/model/appDefinition.js';
 import { createConnectedApp, definition, startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
 
 describe('connected-app display', function () {
@@ -32,26 +34,47 @@ describe('connected-app display', function () {
       name: 'Shown_App',
       label: 'Shown App',
       callbackUrls: def.callbackUrls,
-      scopes: ['Api', 'Web', 'RefreshToken'],
+      // The words the flags and the definition file take, so the output can be fed back as input.
+      scopes: ['api', 'web', 'refresh_token'],
       consumerKey: def.consumerKey,
-      permittedUsers: 'AdminApprovedPreAuthorized',
+      permittedUsers: 'admin-approved',
       profiles: ['System Administrator'],
       permissionSets: ['CLI_Access'],
-      refreshTokenPolicy: { type: 'specificLifetime', value: 90, unit: 'days' },
+      refreshTokenPolicy: '90d',
       sessionTimeoutMinutes: 15,
-      ipRelaxation: 'ENFORCE',
+      ipRelaxation: 'enforce',
     });
     expect(result.certificate).to.include('-----BEGIN CERTIFICATE-----');
     expect(result).to.not.have.property('consumerSecret');
     expect(JSON.stringify(result)).to.not.include('NeverShownSecret123');
+    // ... and it is a definition file: every value reads back as what the app has.
+    const { settings } = parseDefinitionDocument(JSON.parse(JSON.stringify({ status: 0, result })), 'shown.json');
+    expect(buildAppDefinition({ ...(settings as AppDefinitionInput), name: 'Copy_App' }).definition).to.deep.include({
+      scopes: def.scopes,
+      permittedUsers: def.permittedUsers,
+      refreshTokenPolicy: def.refreshTokenPolicy,
+      ipRelaxation: def.ipRelaxation,
+    });
   });
 
-  it('prints the settings, with the certificate shortened', async () => {
+  it('prints the settings in words, under a header naming the kind as Setup does', async () => {
     await ConnectedAppDisplay.run(['-o', org.emulator.username, '-n', 'Shown_App']);
-    expect(ux.styledHeader.firstCall.args[0]).to.equal('connected app Shown_App');
+    expect(ux.styledHeader.firstCall.args[0]).to.equal('Connected App Shown_App');
     const shown = ux.styledObject.firstCall.args[0] as Record<string, unknown>;
-    expect(shown.consumerKey).to.equal(def.consumerKey);
-    expect(String(shown.certificate)).to.match(/^-----BEGIN CERTIFICATE-----.*\.\.\. \(\d+ characters\)$/);
+    expect(shown).to.deep.include({
+      'Consumer key': def.consumerKey,
+      Scopes: 'api web refresh_token',
+      'Callback URLs': def.callbackUrls,
+      'Permitted users': 'Admin approved users are pre-authorized (profiles: System Administrator; permission sets: CLI_Access)',
+      'Refresh token': 'Expires after 90 days (90d)',
+      'Session timeout': '15 minutes',
+      'IP relaxation': 'Enforce IP restrictions (enforce)',
+      'OAuth flows': 'none',
+      'ID token': 'off',
+    });
+    expect(String(shown.Certificate)).to.match(/^SHA-256 [0-9A-F:]+\.\.\., expires \d{4}-/);
+    // No raw objects or metadata spellings.
+    expect(Object.values(shown).flat().join('\n')).to.not.match(/specificLifetime|AdminApprovedPreAuthorized|ENFORCE|\{|BEGIN CERTIFICATE/);
   });
 
   it('explains that a connected app secret cannot be read, without asking the org', async () => {

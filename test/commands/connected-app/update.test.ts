@@ -38,13 +38,17 @@ describe('connected-app update', function () {
     ]);
     expect(result.changes).to.deep.equal([
       { setting: 'label', before: 'Cmd Update', after: 'Renamed' },
-      { setting: 'scopes', before: ['Api', 'Web', 'RefreshToken'], after: ['Api', 'Web', 'RefreshToken', 'OpenID'] },
+      { setting: 'scopes', before: ['api', 'web', 'refresh_token'], after: ['api', 'web', 'refresh_token', 'openid'] },
       { setting: 'refreshTokenPolicy', before: '90d', after: 'inactive:7d' },
     ]);
     expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'updateMetadata']);
     expect(ux.styledHeader.firstCall.args[0]).to.equal(`Updated the connected app ${name}`);
-    const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; after: string }> }).data;
-    expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
+    const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; change: string }> }).data;
+    expect(rows).to.deep.equal([
+      { setting: 'Label', change: 'Cmd Update → Renamed' },
+      { setting: 'Scopes', change: 'added: openid' },
+      { setting: 'Refresh token', change: 'Expires after 90 days (90d) → Expires if not used for 7 days (inactive:7d)' },
+    ]);
   });
 
   it('--dry-run shows what would change and sends nothing', async () => {
@@ -79,7 +83,7 @@ describe('connected-app update', function () {
     const on = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', name, '--code-credential', '--id-token-validity', '5']);
     // the app has openid already, so the ID token brings no scope change
     expect(on.changes.map((change) => change.setting)).to.deep.equal(['idToken', 'flows.codeCredential']);
-    expect(on.changes[0].after).to.include('"validityMinutes":5');
+    expect(on.changes[0]).to.deep.include({ after: { validityMinutes: 5, audiences: [], includeStandardClaims: true, includeCustomAttributes: false, includeCustomPermissions: false } });
     const off = await ConnectedAppUpdate.run(['-o', org.emulator.username, '-n', name, '--no-code-credential']);
     expect(off.changes).to.deep.equal([{ setting: 'flows.codeCredential', before: true, after: false }]);
   });

@@ -29,9 +29,12 @@ describe('external-client-app delete', function () {
   beforeEach(() => {
     stubSfCommandUx(sandbox);
     prompter = stubPrompter(sandbox);
+    // Questions are asked only in a terminal.
+    Object.defineProperty(process.stdin, 'isTTY', { value: true, configurable: true });
   });
   afterEach(() => {
     sandbox.restore();
+    delete (process.stdin as { isTTY?: boolean }).isTTY;
     process.chdir(cwd);
   });
 

@@ -30,9 +30,9 @@ describe('external-client-app display', function () {
       kind: 'ExternalClientApplication',
       name: 'Eca_Shown',
       callbackUrls: ['http://localhost:1717/OauthRedirect'],
-      scopes: ['Api', 'Web', 'RefreshToken'],
+      scopes: ['api', 'web', 'refresh_token'],
       consumerKey: def.consumerKey,
-      permittedUsers: 'AdminApprovedPreAuthorized',
+      permittedUsers: 'admin-approved',
       profiles: ['System Administrator'],
       permissionSets: ['CLI_Access'],
     });
@@ -43,7 +43,7 @@ describe('external-client-app display', function () {
   it('shows the consumer secret with --show-secret', async () => {
     const result = await ExternalClientAppDisplay.run(['-o', org.emulator.username, '-n', 'Eca_Shown', '--show-secret']);
     expect(result.consumerSecret).to.equal('EcaSecretValue987');
-    expect((ux.styledObject.firstCall.args[0] as Record<string, unknown>).consumerSecret).to.equal('EcaSecretValue987');
+    expect((ux.styledObject.firstCall.args[0] as Record<string, unknown>)['Consumer secret']).to.equal('EcaSecretValue987');
   });
 
   it('names the setting and permissions when the org refuses the secret', async () => {

@@ -49,6 +49,9 @@ describe('external-client-app rotate-certificate', function () {
     expect(result.privateKeyPath).to.equal(join(project, '.sf-oauth-apps', 'Cmd_Rotate', 'server.key'));
     const shown = ux.styledObject.firstCall.args[0] as Record<string, string>;
     expect(Object.values(shown).join(' ')).to.include(`${result.consumerKey} (new)`);
+    // The old certificate has not expired yet: the label says so, in one word.
+    expect(shown['Old certificate expires']).to.equal(result.previousCertificate?.expires);
+    expect(Object.keys(shown).join(' ')).to.not.include('expired/expires');
     expect(ux.log.args.flat().join('\n')).to.include('sf org login jwt --client-id');
   });
 });

@@ -41,7 +41,7 @@ describe('external-client-app update', function () {
     ]);
     expect(result.changes).to.deep.equal([
       { setting: 'label', before: 'Cmd Eca Update', after: 'Renamed' },
-      { setting: 'scopes', before: ['Api', 'Web', 'RefreshToken'], after: ['Api', 'Web', 'RefreshToken', 'OpenID'] },
+      { setting: 'scopes', before: ['api', 'web', 'refresh_token'], after: ['api', 'web', 'refresh_token', 'openid'] },
       { setting: 'refreshTokenPolicy', before: '90d', after: 'inactive:7d' },
     ]);
     // Label, scopes and policy live in three components; only those three go, in one deploy.
@@ -52,8 +52,28 @@ describe('external-client-app update', function () {
       'ExtlClntAppOauthSettings',
     ]);
     expect(ux.styledHeader.firstCall.args[0]).to.equal(`Updated the External Client App ${name}`);
-    const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; after: string }> }).data;
-    expect(rows.find((row) => row.setting === 'refreshTokenPolicy')?.after).to.equal('inactive:7d');
+  });
+
+  it('shows what changed: list items added and removed, every value in words', async () => {
+    const name = await ownApp();
+    await EcaUpdate.run([
+      '-o', org.emulator.username, '-n', name,
+      '--add-callback-url', 'https://ci.example.com/callback', '--remove-scopes', 'web', '--add-scopes', 'openid',
+      '--id-token-validity', '10', '--ip-relaxation', 'bypass', '--device-flow',
+    ]);
+    const table = ux.table.firstCall.args[0] as { data: Array<{ setting: string; change: string }>; overflow?: string };
+    expect(table.data).to.deep.equal([
+      { setting: 'Callback URLs', change: 'added: https://ci.example.com/callback' },
+      { setting: 'Scopes', change: 'added: openid; removed: web' },
+      { setting: 'IP relaxation', change: 'Enforce IP restrictions (enforce) → Bypass IP restrictions (bypass)' },
+      {
+        setting: 'ID token',
+        change: 'off → valid for 10 minutes; audiences: none; with standard claims; without custom attributes; without custom permissions',
+      },
+      { setting: 'Device flow', change: 'off → on' },
+    ]);
+    // Long values wrap instead of being cut off.
+    expect(table.overflow).to.equal('wrap');
   });
 
   it('says nothing changed and sends no update when the org already has it (safe to repeat)', async () => {
@@ -83,7 +103,7 @@ describe('external-client-app update', function () {
       expect(result.name).to.equal(name);
       expect(result.changes).to.deep.equal([
         { setting: 'contactPhone', after: '+1 555 0100' },
-        { setting: 'ipRelaxation', before: 'ENFORCE', after: 'ENFORCE_RELAXREFRESH' },
+        { setting: 'ipRelaxation', before: 'enforce', after: 'relax-refresh' },
         { setting: 'flows.pkceRequired', before: false, after: true },
       ]);
     } finally {
