@@ -21,7 +21,7 @@ export type NextStepInput = {
   clientId: string;
   privateKeyPath?: string;
   username: string;
-  /** Where sf logs in (--instance-url, sfdcLoginUrl or the org's instance URL). */
+  /** Where sf logs in: --instance-url, else the target org's instance URL (the app lives there). */
   loginUrl: string;
   /** The org's own (My Domain) URL: the client credentials flow works only there. */
   orgUrl: string;
