@@ -100,7 +100,8 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, path: s
   for (const [key, inner] of Object.entries(value)) {
     // JSON has no undefined; an object built in code may, and it means "absent".
     if (inner === undefined) continue;
-    const property = properties[key];
+    // Own keys only: `constructor`, `toString` or `__proto__` are not settings because every object inherits them.
+    const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (property) problems.push(...checkSchema(inner, property, at(key)));
     else if (schema.additionalProperties === false) {
       problems.push({
