@@ -12,7 +12,7 @@ describe('definition file keys', () => {
       for (const text of [`{"name":"Some_App","${key}":1}`, `{"name":"Some_App","flows":{"${key}":true}}`]) {
         // JSON.parse makes every key an own property, "__proto__" included, as a file read from disk would.
         const document = JSON.parse(text) as unknown;
-        const error = (() => {
+        const error = ((): Error | undefined => {
           try {
             parseDefinitionDocument(document, 'app.json');
             return undefined;
