@@ -120,3 +120,20 @@ export function describeCertificateValue(certificate: string | undefined, expire
 }
 
 export const describeMinutes = (minutes: number): string => messages.getMessage('value.minutes', [String(minutes)]);
+
+// eslint-disable-next-line no-control-regex -- replacing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/**
+ * Text from the org, made safe to print: a control character (ESC, BEL, ...) an app made elsewhere may carry is shown
+ * as its code (\u001b) instead of driving the terminal. JSON output keeps the text as it is.
+ */
+export const printable = (text: string): string =>
+  text.replace(CONTROL_CHARACTERS, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** Every string of a row (or list of strings) made printable. */
+export function printableRow<T extends Record<string, string | string[] | undefined>>(row: T): T {
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, Array.isArray(value) ? value.map(printable) : value === undefined ? value : printable(value)])
+  ) as T;
+}

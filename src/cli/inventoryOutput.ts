@@ -13,6 +13,8 @@ import {
   describeFlows,
   describePermittedUsers,
   describeValue,
+  printable,
+  printableRow,
   settingLabel,
 } from './appWords.js';
 
@@ -32,14 +34,16 @@ export async function runList(command: CommandOutput, conn: Connection, kind: Ap
     return result;
   }
   command.table({
-    data: result.apps.map((app) => ({
+    data: result.apps.map((app) =>
+      printableRow({
       name: app.name,
       label: app.label,
       oauth: yesNo(app.oauthEnabled),
       jwt: yesNo(app.jwtEnabled),
       certificateExpires: app.certificateExpires?.slice(0, 10) ?? '-',
       lastModified: app.lastModifiedDate?.slice(0, 10) ?? '-',
-    })),
+      })
+    ),
     columns: (['name', 'label', 'oauth', 'jwt', 'certificateExpires', 'lastModified'] as const).map((key) => ({
       key,
       name: messages.getMessage(`column.${key}`),
@@ -56,7 +60,7 @@ export async function runDisplay(
 ): Promise<AppDisplayResult> {
   const result = await displayApp(conn, kind, { ...flags, warn: (m) => command.warn(m) });
   const info = appKindInfo(kind);
-  command.styledHeader(titles.getMessage(`title.${kind}`, [result.name]));
+  command.styledHeader(printable(titles.getMessage(`title.${kind}`, [result.name])));
   // Settings left out (their component is missing or unreadable, named in a warning) get no row: unknown, not empty.
   const flows = result.flows ? describeFlows(result.flows) : undefined;
   const rows: Record<string, string | string[] | undefined> = {
@@ -83,7 +87,9 @@ export async function runDisplay(
     [settingLabel('assetToken')]: describeValue('assetToken', result.assetToken),
     [settingLabel('singleLogoutUrl')]: result.singleLogoutUrl,
   };
-  command.styledObject(Object.fromEntries(Object.entries(rows).filter(([, value]) => value !== undefined)) as Record<string, string | string[]>);
+  command.styledObject(
+    printableRow(Object.fromEntries(Object.entries(rows).filter(([, value]) => value !== undefined)) as Record<string, string | string[]>)
+  );
   if (!flags.showSecret && info.credentialsOverRest) command.log(messages.getMessage('info.secretHidden'));
   return result;
 }

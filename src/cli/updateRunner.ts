@@ -10,7 +10,7 @@ import { planUpdate } from '../verbs/update/plan.js';
 import { executeUpdate } from '../verbs/update/execute.js';
 import type { AppUpdateResult, UpdateContext } from '../verbs/update/types.js';
 import type { CommandOutput } from './output.js';
-import { describeChange, settingLabel } from './appWords.js';
+import { describeChange, printableRow, settingLabel } from './appWords.js';
 import { updateInputFromFlags, type UpdateFlagValues } from './updateFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -49,7 +49,7 @@ export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResul
   command.styledHeader(messages.getMessage(result.dryRun ? 'info.dryRun' : 'info.updated', [article, result.name]));
   // A list as the items added and removed, every value in words: the whole change stays readable in a narrow terminal.
   command.table({
-    data: result.changes.map((change) => ({ setting: settingLabel(change.setting), change: describeChange(change) })),
+    data: result.changes.map((change) => printableRow({ setting: settingLabel(change.setting), change: describeChange(change) })),
     columns: [
       { key: 'setting', name: messages.getMessage('column.setting') },
       { key: 'change', name: messages.getMessage('column.change') },

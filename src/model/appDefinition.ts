@@ -11,6 +11,7 @@ import { FLOW_SWITCHES, flowDefault, unsupportedSettings, type FlowSwitch } from
 import { callbackUrlForPort, DEFAULT_OAUTH_LOCAL_PORT } from './callbackUrls.js';
 import { parseScopes, scopeNamesFor, toOAuthScopeNames } from './scopes.js';
 import {
+  assertNoControlCharacters,
   EMAIL,
   MAX_CALLBACK_URLS_LENGTH,
   MAX_LABEL_LENGTH,
@@ -104,6 +105,8 @@ const nonEmpty = (values: string[] | undefined): string[] =>
 export function buildAppDefinition(input: AppDefinitionInput, context: AppDefinitionContext = {}): BuiltAppDefinition {
   const kind = context.kind ?? 'ConnectedApp';
   const warnings: string[] = [];
+  // The certificate is PEM text, checked on its own; every other value must be printable and valid in XML.
+  assertNoControlCharacters({ ...input, certificatePem: undefined });
   const identity = resolveIdentity(input, context, kind);
   const callbackUrls = resolveCallbackUrls(input, context);
   const access = resolvePreAuthorization(input, context, warnings);

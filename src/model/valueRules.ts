@@ -160,3 +160,26 @@ export function requireHttps(url: string): void {
     throw messages.createError('error.InvalidSingleLogoutUrl', [url]);
   }
 }
+
+/**
+ * Characters no setting may hold: XML 1.0 forbids the C0 controls other than tab, line feed and carriage return (the
+ * metadata could not be written), and they, DEL and the C1 controls drive terminals (ESC, BEL, CSI) when printed.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Refuses a control character anywhere in the input's text, naming the setting and the character's code. */
+export function assertNoControlCharacters(value: unknown, path = ''): void {
+  if (typeof value === 'string') {
+    const found = CONTROL_CHARACTER.exec(value);
+    if (found) {
+      const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      throw messages.createError('error.ControlCharacter', [path || 'a value', code]);
+    }
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((item, index) => assertNoControlCharacters(item, `${path}[${index}]`));
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) assertNoControlCharacters(inner, path ? `${path}.${key}` : key);
+  }
+}

@@ -77,6 +77,17 @@ describe('connected-app display', function () {
     expect(Object.values(shown).flat().join('\n')).to.not.match(/specificLifetime|AdminApprovedPreAuthorized|ENFORCE|\{|BEGIN CERTIFICATE/);
   });
 
+  it('prints text the org holds safely: a control character shows as its code, never reaches the terminal', async () => {
+    // C1 controls (CSI) and DEL are valid XML, so an app made elsewhere can carry them; --json keeps them as they are.
+    const odd = definition('Odd_Text_App', { description: 'Red\u009b31m text\u007f here' });
+    await createConnectedApp(org.conn, odd);
+    const result = await ConnectedAppDisplay.run(['-o', org.emulator.username, '-n', 'Odd_Text_App']);
+    expect(result.description).to.equal('Red\u009b31m text\u007f here');
+    const printed = Object.values(ux.styledObject.firstCall.args[0] as Record<string, unknown>).flat().join('\n');
+    expect(printed).to.not.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
+    expect(printed).to.include('Red\\u009b31m text\\u007f here');
+  });
+
   it('explains that a connected app secret cannot be read, without asking the org', async () => {
     org.emulator.clearRequests();
     const error = await ConnectedAppDisplay.run(['-o', org.emulator.username, '-n', 'Shown_App', '--show-secret']).then(
