@@ -84,6 +84,7 @@ describe('connected-app display', function () {
     const result = await ConnectedAppDisplay.run(['-o', org.emulator.username, '-n', 'Odd_Text_App']);
     expect(result.description).to.equal('Red\u009b31m text\u007f here');
     const printed = Object.values(ux.styledObject.firstCall.args[0] as Record<string, unknown>).flat().join('\n');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(printed).to.not.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);
     expect(printed).to.include('Red\\u009b31m text\\u007f here');
   });
