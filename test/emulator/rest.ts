@@ -1,11 +1,13 @@
 /*
  * REST API of the emulated org: version list, version resources, query and tooling query (through soql.ts),
- * sObject rows by id, and the Connect REST OAuth credentials resources for External Client Apps.
+ * sObject rows by id, the composite resource (composite.ts), and the Connect REST OAuth credentials resources for
+ * External Client Apps.
  */
 import type { AppStore, OrgState, StoredUser } from './state.js';
 import { EmulatorReply, EmulatorRequest, bearerToken, jsonReply, restErrorReply } from './http.js';
 import { QuerySource, Row, SObjectSchema, SoqlError, executeSoql } from './soql.js';
 import { toId18 } from './state.js';
+import { handleComposite } from './composite.js';
 
 export const MIN_API_VERSION = 20;
 export const MAX_API_VERSION = 66;
@@ -345,6 +347,10 @@ export function handleRest(req: EmulatorRequest, ctx: RestContext): EmulatorRepl
       connect: `${base}/connect`,
       limits: `${base}/limits`,
     });
+  }
+  if (rest[0] === 'composite' && rest.length === 1) {
+    if (versionNumber < 34) return NOT_FOUND();
+    return handleComposite(req, (sub) => handleRest(sub, ctx));
   }
   if (req.method !== 'GET') {
     return restErrorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET,HEAD`);
