@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
-import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
+import { createApp, createStages, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
 import { printUpdate } from './updateRunner.js';
 import {
   describeCertificateValue,
@@ -55,18 +55,27 @@ export async function runCreate(
   if (flags['show-secret'] && !json) throw messages.createError('error.ShowSecretNeedsJson');
   const org = flags['target-org'];
   const conn = org.getConnection(flags['api-version']);
-  const stages = ['prepare', 'write', 'deploy', 'consumerKey', 'login'] as const;
   const { MultiStageOutput } = await import('@oclif/multi-stage-output');
-  const mso = new MultiStageOutput<Record<string, unknown>>({
+  const loginStage = messages.getMessage('stage.login');
+  const terminal = isTerminal();
+  const mso = new MultiStageOutput<{ wait?: string; status?: string }>({
     jsonEnabled: json,
-    stages: stages.filter((s) => s !== 'login' || flags.login).map((s) => messages.getMessage(`stage.${s}`)),
+    stages: createStages(kind, Boolean(flags.login)).map((s) => messages.getMessage(`stage.${s}`)),
     title: messages.getMessage(`title.${kind}`, [flags.name ?? '']).trim(),
     showElapsedTime: true,
+    // On a terminal the wait for the new app shows under the login stage, as sf shows a spinner's status.
+    stageSpecificBlock: terminal ? [{ type: 'message', stage: loginStage, get: (data) => data?.wait }] : undefined,
   });
+  const waitLines = plainLines((line) => command.log(line));
   const progress: CreateProgress = {
     stage: (name) => mso.goto(messages.getMessage(`stage.${name}`)),
     info: (message) => {
       if (!json) mso.updateData({ status: message });
+    },
+    wait: (message) => {
+      if (json) return;
+      if (terminal) mso.updateData({ wait: message });
+      else waitLines(message);
     },
     warn: (message) => command.warn(message),
   };
@@ -95,6 +104,27 @@ export async function runCreate(
   else if (result.update) printUpdate(command, result.update);
   else printSummary(command, result);
   return result;
+}
+
+/** Whether output goes to a terminal that redraws (as Ink decides: a TTY, and not a CI run). */
+function isTerminal(): boolean {
+  const ci = process.env.CI;
+  const inCi = ci !== undefined && ci !== '0' && ci.toLowerCase() !== 'false';
+  return Boolean(process.stdout.isTTY) && !inCi;
+}
+
+/** Interval of the plain progress lines when output is not a terminal: often enough for a CI log, not a line a try. */
+export const PLAIN_LINE_INTERVAL_MS = 10_000;
+
+/** Prints a line now and then at most every PLAIN_LINE_INTERVAL_MS: the first line at once, then the latest one. */
+export function plainLines(print: (line: string) => void, clock: () => number = Date.now): (line: string) => void {
+  let last: number | undefined;
+  return (line) => {
+    const now = clock();
+    if (last !== undefined && now - last < PLAIN_LINE_INTERVAL_MS) return;
+    last = now;
+    print(line);
+  };
 }
 
 /** The dry run's output: each component's source XML (secrets masked), and where files went with --output-dir. */

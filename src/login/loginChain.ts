@@ -5,9 +5,10 @@
  * chain at once.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { sleep as kitSleep } from '@salesforce/kit';
-import { AuthInfo, Config, OrgConfigProperties, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
-import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken } from './tokenEndpoint.js';
+import { AuthInfo, Config, OrgConfigProperties, SfdcUrl, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken, type TokenAnswer } from './tokenEndpoint.js';
 
 export type LoginFailureKind = 'transient' | 'permanent';
 
@@ -73,8 +74,8 @@ export type LoginOptions = {
   waitMs: number;
   /** Whether the plugin pre-authorized this user on the app (decides how "user hasn't approved" is read). */
   preAuthorized: boolean;
-  /** Told before each retry. */
-  onWait?: (info: { attempt: number; cause: LoginFailureCause; retryInMs: number; elapsedMs: number }) => void;
+  /** Told before each retry (awaited: the caller may check something once the org has refused). */
+  onWait?: (info: WaitInfo) => void | Promise<void>;
   /**
    * When the app was last deployed (ms since the epoch; default: when the chain starts). "The org does not know this
    * app" is read as propagation only until appChangedAt + propagationMs; after that it is a wrong login URL or org.
@@ -85,10 +86,31 @@ export type LoginOptions = {
   /** For tests: how the chain sleeps and tells the time. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
-  /** Backoff bounds in ms. */
-  firstDelayMs?: number;
-  maxDelayMs?: number;
+  /** Time from a refused attempt's answer to the next attempt (default ATTEMPT_INTERVAL_MS). */
+  intervalMs?: number;
 };
+
+/** What the chain tells before each retry. */
+export type WaitInfo = {
+  /** The attempt that was refused (1 for the first). */
+  attempt: number;
+  cause: LoginFailureCause;
+  /** The org's answer. */
+  message: string;
+  retryInMs: number;
+  elapsedMs: number;
+  /** How long the chain goes on waiting for this cause at most (--wait, or the app's propagation time). */
+  remainingMs: number;
+};
+
+/**
+ * The wait between a refused attempt's answer and the next attempt while the app is not live. The org counts failed
+ * logins, so it never sees two attempts less than 2 s apart (each is one token request, sent 2 s after the previous
+ * answer); and an app that goes live at time L is noticed by the first attempt that reaches the org after L: at worst
+ * the previous one arrived just before L, so its answer's way back, 2 s, and one whole attempt (there and back) later,
+ * L + 2 s + 1.5 round trips; under 5 s while a token request takes under 2 s (README, "Waiting for a new app").
+ */
+export const ATTEMPT_INTERVAL_MS = 2000;
 
 export type LoginResult = {
   method: 'jwt' | 'web';
@@ -121,23 +143,21 @@ const UNKNOWN_WHEN_OLD: Partial<Record<LoginFailureCause, LoginFailureCause>> = 
 const defaultSleep = async (ms: number): Promise<void> => kitSleep(ms);
 
 /**
- * Retries `attempt` while it fails with a transient error, with exponential backoff, until waitMs has passed. An
+ * Retries `attempt` while it fails with a transient error, one attempt per interval, until waitMs has passed. An
  * answer meaning "the org does not know this app" is transient only while the app is young (propagationMs after
  * appChangedAt): past that, waiting cannot help, and the chain stops with a permanent cause.
  */
 export async function withPropagationRetry<T>(
   attempt: () => Promise<T>,
-  options: Pick<
-    LoginOptions,
-    'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'clock' | 'firstDelayMs' | 'maxDelayMs' | 'appChangedAt' | 'propagationMs'
-  > & { loginUrl?: string }
+  options: Pick<LoginOptions, 'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'clock' | 'intervalMs' | 'appChangedAt' | 'propagationMs'> & {
+    loginUrl?: string;
+  }
 ): Promise<{ value: T; attempts: number; waitedMs: number }> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.clock ?? Date.now;
   const started = now();
   const youngUntil = options.propagationMs === undefined ? Infinity : (options.appChangedAt ?? started) + options.propagationMs;
-  let delay = options.firstDelayMs ?? 2000;
-  const maxDelay = options.maxDelayMs ?? 30_000;
+  const interval = options.intervalMs ?? ATTEMPT_INTERVAL_MS;
   for (let attempts = 1; ; attempts++) {
     try {
       // eslint-disable-next-line no-await-in-loop
@@ -147,6 +167,9 @@ export async function withPropagationRetry<T>(
       const classified = classifyLoginError(errorText(error), options.preAuthorized);
       const time = now();
       const elapsedMs = time - started;
+      // A whole interval after the org's answer: the org never sees two attempts closer than that, however long the
+      // way there takes.
+      const delay = interval;
       const whenOld = UNKNOWN_WHEN_OLD[classified.cause];
       // The next try would come after the app's propagation time (and within --wait): it is not propagating.
       if (whenOld && time + delay > youngUntil && youngUntil < started + options.waitMs) {
@@ -155,10 +178,18 @@ export async function withPropagationRetry<T>(
       if (classified.kind === 'permanent' || elapsedMs + delay > options.waitMs) {
         throw new LoginChainError(classified, attempts, options.loginUrl);
       }
-      options.onWait?.({ attempt: attempts, cause: classified.cause, retryInMs: delay, elapsedMs });
+      const endsAt = Math.min(started + options.waitMs, whenOld ? youngUntil : Infinity);
+      // eslint-disable-next-line no-await-in-loop
+      await options.onWait?.({
+        attempt: attempts,
+        cause: classified.cause,
+        message: classified.message,
+        retryInMs: delay,
+        elapsedMs,
+        remainingMs: endsAt - time,
+      });
       // eslint-disable-next-line no-await-in-loop
       await sleep(delay);
-      delay = Math.min(maxDelay, Math.round(delay * 1.6));
     }
   }
 }
@@ -211,10 +242,10 @@ export async function loginWithJwt(options: LoginOptions & { privateKeyFile: str
   // The raw bytes: the file holds encrypted tokens that must come back exactly as they were.
   const authFile = orgs.getPath(options.username);
   const previous = (await orgs.hasFile(options.username)) ? await readFile(authFile) : undefined;
-  const create = async (): Promise<AuthInfo> => {
+  const create = async (token?: TokenAnswer): Promise<AuthInfo> => {
     if (previous) await rm(authFile, { force: true });
     try {
-      return await AuthInfo.create({ username: options.username, oauth2Options });
+      return token ? await authInfoFromToken(options, token) : await AuthInfo.create({ username: options.username, oauth2Options });
     } catch (error) {
       if (previous) {
         await writeFile(authFile, previous, { mode: 0o600 });
@@ -223,22 +254,47 @@ export async function loginWithJwt(options: LoginOptions & { privateKeyFile: str
       throw error;
     }
   };
-  // The org at the login URL is asked alone until it knows the app (tokenEndpoint.ts); only its answers that another
-  // audience might change (audience is invalid, or one not understood) are left to core's own login to judge.
-  const probe = async (): Promise<void> => {
+  // The org at the login URL is asked alone (tokenEndpoint.ts): one token request per attempt. The token it issues is
+  // the login; only its answers that another audience might change (audience is invalid, or one not understood) are
+  // left to core's own login to judge.
+  const probe = async (): Promise<TokenAnswer | undefined> => {
     try {
-      await requestJwtToken({ ...options, privateKeyFile: options.privateKeyFile });
+      return await requestJwtToken({ ...options, privateKeyFile: options.privateKeyFile });
     } catch (error) {
       const { cause } = classifyLoginError(errorText(error), options.preAuthorized);
       if (cause !== 'wrongAudience' && cause !== 'unknown') throw error;
+      return undefined;
     }
   };
-  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(async () => {
-    await probe();
-    return create();
-  }, options);
+  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(async () => create(await probe()), options);
   await authInfo.save();
   return finishLogin('jwt', authInfo, options, attempts, waitedMs);
+}
+
+/**
+ * The AuthInfo core's JWT login makes (authInfo.authJwt), from the token the org issued to the same grant: the same
+ * fields (access token, org id, login URL, key file, client id, and the instance URL when it resolves, else the login
+ * URL) and the same reads after the token (dev hub check, Organization), without asking for a second token.
+ */
+async function authInfoFromToken(options: LoginOptions & { privateKeyFile: string }, token: TokenAnswer): Promise<AuthInfo> {
+  const answered = typeof token.instance_url === 'string' ? token.instance_url : options.loginUrl;
+  const instanceUrl = await new SfdcUrl(answered).lookup().then(
+    () => answered,
+    () => options.loginUrl
+  );
+  const authInfo = await AuthInfo.create({
+    username: options.username,
+    accessTokenOptions: {
+      accessToken: String(token.access_token),
+      instanceUrl,
+      loginUrl: options.loginUrl,
+      username: options.username,
+      // The identity URL ends /id/<org id>/<user id>.
+      orgId: String(token.id).split('/').at(-2),
+    },
+  });
+  authInfo.update({ privateKey: resolve(options.privateKeyFile), clientId: options.clientId });
+  return authInfo;
 }
 
 /**

@@ -45,8 +45,11 @@ export class TokenEndpointError extends Error {
   }
 }
 
+/** The token endpoint's JSON answer to a grant it accepted (access_token, instance_url, id, ...). */
+export type TokenAnswer = Record<string, unknown>;
+
 /** POSTs a grant to the token endpoint; resolves with the JSON answer, rejects with its error or the network failure. */
-export async function postToken(loginUrl: string, params: Record<string, string>): Promise<Record<string, unknown>> {
+export async function postToken(loginUrl: string, params: Record<string, string>): Promise<TokenAnswer> {
   let response: Response;
   try {
     response = await fetch(tokenUrl(loginUrl), {
@@ -78,14 +81,14 @@ const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value))
 /**
  * The JWT bearer grant `sf org login jwt` sends first: issuer the client id, subject the username, audience the login
  * URL itself, RS256 without kid (docs/salesforce-facts.md#f-jwt-audience-combos; exp here in seconds, as the JWT
- * standard has it). Resolves when the org issues a token, rejects with its answer otherwise.
+ * standard has it). Resolves with the token the org issues, rejects with its answer otherwise.
  */
 export async function requestJwtToken(options: {
   loginUrl: string;
   clientId: string;
   username: string;
   privateKeyFile: string;
-}): Promise<void> {
+}): Promise<TokenAnswer> {
   const privateKey = await readFile(options.privateKeyFile, 'utf8');
   const input = `${base64url({ alg: 'RS256' })}.${base64url({
     iss: options.clientId,
@@ -94,7 +97,7 @@ export async function requestJwtToken(options: {
     exp: Math.floor(Date.now() / 1000) + 300,
   })}`;
   const signature = createSign('RSA-SHA256').update(input).sign(privateKey, 'base64url');
-  await postToken(options.loginUrl, {
+  return postToken(options.loginUrl, {
     // eslint-disable-next-line camelcase -- OAuth wire format
     grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
     assertion: `${input}.${signature}`,

@@ -2,7 +2,8 @@
  * Key pairs and self-signed X.509 certificates for the JWT bearer flow, made in process: Node's crypto makes the
  * RSA key (fast, native), node-forge builds and signs the certificate. No openssl binary is needed.
  */
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { toCertificatePem } from '../util/pem.js';
 
@@ -24,13 +25,28 @@ export type CertificateOptions = {
   bits?: number;
 };
 
-/** Makes an RSA private key and a self-signed SHA-256 certificate for it. */
-export function generateKeyAndCertificate(options: CertificateOptions): KeyAndCertificate {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+const keyPairOptions = (options: CertificateOptions) =>
+  ({
     modulusLength: options.bits ?? 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  } as const);
+
+/** Makes an RSA private key and a self-signed SHA-256 certificate for it. */
+export function generateKeyAndCertificate(options: CertificateOptions): KeyAndCertificate {
+  return selfSigned(generateKeyPairSync('rsa', keyPairOptions(options)), options);
+}
+
+/**
+ * The same, with the key made on libuv's thread pool: the RSA key, most of the work, does not hold up the event loop,
+ * so requests in flight meanwhile go on.
+ */
+export async function generateKeyAndCertificateAsync(options: CertificateOptions): Promise<KeyAndCertificate> {
+  const pair = await promisify(generateKeyPair)('rsa', keyPairOptions(options));
+  return selfSigned(pair, options);
+}
+
+function selfSigned({ privateKey, publicKey }: { privateKey: string; publicKey: string }, options: CertificateOptions): KeyAndCertificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
   // A positive serial number: clear the top bit of the first byte.

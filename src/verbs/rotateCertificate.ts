@@ -240,7 +240,7 @@ async function loginWithNewKey(
         waitMs: Math.max(0, deadline - Date.now()),
         // The user logged in with the app before: only propagation can be late.
         preAuthorized: true,
-        firstDelayMs: context.loginFirstDelayMs,
+        intervalMs: context.loginFirstDelayMs,
         // A rotated consumer key propagates like a new app; the app is not known at a wrong URL however long one waits.
         appChangedAt: login.appChangedAt,
         propagationMs: propagationMs(context.kind),

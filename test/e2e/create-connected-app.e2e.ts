@@ -8,7 +8,8 @@ import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
-import { describeRun, sharedSession, type SfSession } from './harness.js';
+import { describeRun, sharedSession, stripAnsi, type SfSession } from './harness.js';
+import { describeLog, expectCreateRequests, TOKEN_PATH } from './requestLog.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type CreateResult = {
@@ -75,6 +76,8 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
     const result = run.json.result!;
     expect(result.login).to.include({ method: 'jwt', username: emu.username, alias: 'ci' });
     expect(result.login!.attempts).to.be.greaterThan(1);
+    // Quiet under --json: the wait's progress lines go nowhere.
+    expect(`${run.stdout}${run.stderr}`).to.not.include('Waiting for the app');
 
     // The token endpoint refused the new key before the live delay passed and took it afterwards.
     const requests = emu.requests();
@@ -104,6 +107,50 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
     expect((await stat(result.privateKeyPath!)).mode & 0o777).to.equal(0o600);
     expect(result.callbackUrls).to.deep.equal([`http://localhost:${project.oauthLocalPort}/OauthRedirect`]);
     await setLiveDelay(0);
+  });
+
+  it('--login jwt sends at most 6 requests: look-ups, createMetadata, one token, the reads sf makes after a login', async () => {
+    const project = await session.makeProject('count-ca');
+    emu.clearRequests();
+    const run = await session.json<CreateResult>(['connected-app', 'create', '--name', 'Count_Ca', '-o', 'emu', '--login', 'jwt'], {
+      cwd: project.dir,
+    });
+    expect(run.json.status, describeRun(run)).to.equal(0);
+    expectCreateRequests(emu.requests(), 6, ['createMetadata']);
+  });
+
+  it('waits for an app that goes live 6 s later: one token request per 2 s, noticed within 5 s, a plain progress line', async () => {
+    const liveDelayMs = 6000;
+    await setLiveDelay(liveDelayMs);
+    try {
+      const project = await session.makeProject('live-wait');
+      emu.clearRequests();
+      // Without --json, with stdout a pipe: the progress is plain lines.
+      const run = await session.run(['connected-app', 'create', '--name', 'Live_Wait', '-o', 'emu', '--login', 'jwt', '--alias', 'live'], {
+        cwd: project.dir,
+      });
+      expect(run.exitCode, describeRun(run)).to.equal(0);
+      const log = emu.requests();
+      const created = log.find((r) => r.operation === 'createMetadata')!;
+      const liveAt = Date.parse(created.time) + created.durationMs + liveDelayMs;
+      const tokens = log.filter((r) => r.path === TOKEN_PATH);
+      expect(tokens.filter((r) => r.status !== 200).length, describeLog(log)).to.be.at.least(2);
+      const accepted = tokens.at(-1)!;
+      expect(accepted.status).to.equal(200);
+      for (let i = 1; i < tokens.length; i++) {
+        // 2 s from the org's answer to the next attempt: at the org, never two attempts closer than 2 s.
+        expect(Date.parse(tokens[i].time) - Date.parse(tokens[i - 1].time), describeLog(tokens)).to.be.at.least(2000);
+      }
+      expect(Date.parse(accepted.time) + accepted.durationMs - liveAt, 'noticed after going live (ms)').to.be.at.most(5000);
+      // A line at the first refusal, then none for 10 s: the app was live before the next one was due.
+      const lines = stripAnsi(run.stdout)
+        .split('\n')
+        .filter((line) => line.startsWith('Waiting for the app to go live'));
+      expect(lines, run.stdout).to.have.length(1);
+      expect(lines[0]).to.match(/^Waiting for the app to go live: attempt 1, 0:0\d elapsed, up to \d+:\d\d left; last answer: .+ \(invalid_client_id\)$/);
+    } finally {
+      await setLiveDelay(0);
+    }
   });
 
   it('a --json result (consumer key, key file) logs in with the real sf org login jwt; a second app never overwrites the key', async () => {
@@ -176,6 +223,7 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
         const project = await session.makeProject('bad-input');
         const extra = await testCase.args(project.dir);
         const before = await listFiles(project.dir);
+        const appBefore = testCase.appName ? emu.store.read('ConnectedApp', testCase.appName) : undefined;
         emu.clearRequests();
         const run = await session.json(['connected-app', 'create', '-n', testCase.appName ?? 'Bad_Input', '-o', 'emu', ...extra], { cwd: project.dir });
         expect(run.exitCode, describeRun(run)).to.not.equal(0);
@@ -183,7 +231,10 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
         expect(run.json.actions, 'actions say what to do').to.be.an('array').that.is.not.empty;
         if (testCase.name.source === 'AppExists') expect(run.json.actions!.join('\n')).to.match(/update/i);
         expect(await listFiles(project.dir)).to.deep.equal(before);
-        expect(metadataWrites()).to.deep.equal([]);
+        // An existing connected app is told by its refused createMetadata, which changes nothing
+        // (docs/salesforce-facts.md#f-md-create-new-only); every other input is refused before any write.
+        expect(metadataWrites()).to.deep.equal(testCase.name.source === 'AppExists' ? ['createMetadata'] : []);
+        if (testCase.appName) expect(emu.store.read('ConnectedApp', testCase.appName)).to.deep.equal(appBefore);
       });
     }
   });

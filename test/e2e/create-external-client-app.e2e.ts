@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { describeRun, sharedSession, type SfSession } from './harness.js';
+import { expectCreateRequests } from './requestLog.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type CreateResult = {
@@ -81,6 +82,22 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
     expect(emu.requests().map((r) => r.operation)).to.include('deploy');
     // The app still logs in with the same consumer key after the redeploy.
     expect(emu.store.lookupApp(result.consumerKey).state).to.not.equal('unknown');
+  });
+
+  it('--login jwt sends at most 7 requests: look-ups, deploy, one status check, one token, the reads sf makes after a login', async () => {
+    const project = await session.makeProject('count-eca');
+    // Live at once, as the connected app in the same check: the wait has tests of its own.
+    emu.store.settings.liveDelayMs = 0;
+    try {
+      emu.clearRequests();
+      const run = await session.json<CreateResult>(['external-client-app', 'create', '--name', 'Count_Eca', '-o', 'ecaorg', '--login', 'jwt'], {
+        cwd: project.dir,
+      });
+      expect(run.json.status, describeRun(run)).to.equal(0);
+      expectCreateRequests(emu.requests(), 7, ['deploy', 'checkDeployStatus']);
+    } finally {
+      emu.store.settings.liveDelayMs = 1500;
+    }
   });
 
   it('--login web --set-default-dev-hub --alias hub authorizes headlessly and warns about scratch orgs', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { classifyLoginError, LoginChainError, withPropagationRetry } from '../../src/login/loginChain.js';
+import { ATTEMPT_INTERVAL_MS, classifyLoginError, LoginChainError, withPropagationRetry, type WaitInfo } from '../../src/login/loginChain.js';
 import { errorText } from '../../src/login/tokenEndpoint.js';
 
 // core joins the error of every (login URL, audience) pair it tried, one per line
@@ -56,7 +56,7 @@ describe('withPropagationRetry', () => {
     sleeps.length = 0;
   });
 
-  it('retries transient failures with growing delays, then returns the value', async () => {
+  it('retries transient failures one interval apart, then returns the value', async () => {
     let calls = 0;
     const result = await withPropagationRetry(
       async () => {
@@ -64,10 +64,11 @@ describe('withPropagationRetry', () => {
         if (calls < 4) throw new Error('client identifier invalid');
         return 'ok';
       },
-      { waitMs: 60_000, preAuthorized: true, sleep, firstDelayMs: 100, maxDelayMs: 200 }
+      { waitMs: 60_000, preAuthorized: true, sleep, intervalMs: 100 }
     );
     expect(result).to.include({ value: 'ok', attempts: 4 });
-    expect(sleeps).to.deep.equal([100, 160, 200]);
+    // Attempts take no time here: each sleep is the whole interval, never growing.
+    expect(sleeps).to.deep.equal([100, 100, 100]);
   });
 
   it('stops at once on a permanent failure', async () => {
@@ -78,7 +79,7 @@ describe('withPropagationRetry', () => {
           calls++;
           throw new Error('invalid assertion');
         },
-        { waitMs: 60_000, preAuthorized: true, sleep, firstDelayMs: 100 }
+        { waitMs: 60_000, preAuthorized: true, sleep, intervalMs: 100 }
       );
       expect.fail('should have thrown');
     } catch (error) {
@@ -95,7 +96,7 @@ describe('withPropagationRetry', () => {
         async () => {
           throw new Error('client identifier invalid');
         },
-        { waitMs: 50, preAuthorized: true, sleep, firstDelayMs: 100 }
+        { waitMs: 50, preAuthorized: true, sleep, intervalMs: 100 }
       );
       expect.fail('should have thrown');
     } catch (error) {
@@ -124,7 +125,7 @@ describe('withPropagationRetry: "the org does not know the app" only while the a
       () => expect.fail('expected an error'),
       (error: LoginChainError) => error
     );
-  const retry = { preAuthorized: true, sleep, clock, firstDelayMs: 2000, maxDelayMs: 30_000 };
+  const retry = { preAuthorized: true, sleep, clock };
 
   it('"not installed" is waited out for the propagation time after the deploy, then ends with its causes, before --wait', async () => {
     const deployedAt = now;
@@ -231,6 +232,62 @@ describe('withPropagationRetry: "the org does not know the app" only while the a
   });
 });
 
+describe('withPropagationRetry: the cadence while a new app goes live (issue 11)', () => {
+  // A fake clock: sleeps and the token request's round trip move it, nothing waits for real.
+  let now = 0;
+  const clock = (): number => now;
+  const sleep = async (ms: number): Promise<void> => {
+    now += ms;
+  };
+
+  /**
+   * Runs the chain against an org whose app goes live at liveAt; each attempt takes roundTripMs, half on the way to
+   * the org (which answers by whether the app is live when the request arrives) and half back.
+   */
+  async function run(liveAt: number, roundTripMs: number): Promise<{ arrivals: number[]; noticedAt: number; waits: WaitInfo[] }> {
+    now = 0;
+    const arrivals: number[] = [];
+    const waits: WaitInfo[] = [];
+    const result = await withPropagationRetry(
+      async () => {
+        now += roundTripMs / 2;
+        arrivals.push(now);
+        const live = now >= liveAt;
+        now += roundTripMs / 2;
+        if (!live) throw new Error('client identifier invalid (invalid_client_id)');
+        return now;
+      },
+      { waitMs: 600_000, preAuthorized: true, sleep, clock, appChangedAt: 0, propagationMs: 600_000, onWait: (info) => void waits.push(info) }
+    );
+    return { arrivals, noticedAt: result.value, waits };
+  }
+
+  // Token requests take well under a second against a real org; 1.9 s is the slowest round trip the 5 s bound covers.
+  for (const roundTripMs of [0, 50, 200, 1000, 1900]) {
+    it(`the org sees one token attempt per 2 s at most, and notices a live app within 5 s (round trip ${roundTripMs} ms)`, async () => {
+      // Going live at every 37 ms step over 30 s covers every phase of the interval.
+      for (let liveAt = 0; liveAt <= 30_000; liveAt += 37) {
+        // eslint-disable-next-line no-await-in-loop
+        const { arrivals, noticedAt } = await run(liveAt, roundTripMs);
+        for (let i = 1; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 1], `live at ${liveAt}`).to.be.at.least(2000);
+        expect(noticedAt - liveAt, `live at ${liveAt}`).to.be.at.most(5000);
+      }
+    });
+  }
+
+  it('tells each wait: attempt n, elapsed and remaining time, the org\'s answer', async () => {
+    const { waits } = await run(5000, 100);
+    expect(waits.map((w) => w.attempt)).to.deep.equal([1, 2, 3]);
+    expect(waits[0]).to.include({ cause: 'notLiveYet', elapsedMs: 100, retryInMs: 2000, remainingMs: 599_900 });
+    expect(waits[2]).to.include({ elapsedMs: 4300, remainingMs: 595_700 });
+    expect(waits[0].message).to.include('invalid_client_id');
+  });
+
+  it('the default interval is 2 s', () => {
+    expect(ATTEMPT_INTERVAL_MS).to.equal(2000);
+  });
+});
+
 describe('network failures name the URL and the cause', () => {
   it('fetch failed carries its cause (the refused connection) and is classified unreachable at once', async () => {
     // A port nothing listens on: a listener opened and closed again.
@@ -247,7 +304,7 @@ describe('network failures name the URL and the cause', () => {
         // eslint-disable-next-line camelcase -- OAuth wire format
         await postToken(loginUrl, { grant_type: 'password' });
       },
-      { waitMs: 60_000, preAuthorized: true, firstDelayMs: 10, loginUrl }
+      { waitMs: 60_000, preAuthorized: true, intervalMs: 10, loginUrl }
     ).then(
       () => expect.fail('expected an error'),
       (e: LoginChainError) => e

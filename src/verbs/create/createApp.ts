@@ -3,16 +3,18 @@
  * source files, deploy, take the consumer key, and optionally log in with the new app. The create commands are thin
  * wrappers around this.
  */
+import { access, rm } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { writeSecretFile } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import type { DeployOutcome } from '../../org/deploy.js';
 import { readConsumerKey } from '../../org/consumerCredentials.js';
 import type { BrowserOpener } from '../../login/loginChain.js';
-import { writeKeyFiles } from '../../files/keyFiles.js';
+import { writeKeyFiles, type KeyFilePlan } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
-import { missingFolders } from '../../files/folders.js';
-import { certificateExpiry } from '../../model/certificate.js';
+import { missingFolders, removeEmptyFolders } from '../../files/folders.js';
+import { certificateExpiry, type KeyAndCertificate } from '../../model/certificate.js';
+import type { AppKind } from '../../model/appModel.js';
 import { updateToDefinition } from '../update/toDefinition.js';
 import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
@@ -20,7 +22,7 @@ import { planCreation } from './plan.js';
 import { deployOrExplain } from './deploy.js';
 import { loginWithNewApp } from './login.js';
 import { describeResult } from './result.js';
-import type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
+import type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress, CreateStage, CreationPlan } from './types.js';
 
 export type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress } from './types.js';
 export { isCreationBlock } from './deploy.js';
@@ -62,24 +64,30 @@ export async function createApp(
     return { ...result, dryRun: { components } };
   }
 
-  // 2. Key and certificate, then the source files (never with a secret).
+  // 2. Key and certificate: on disk before the org holds the certificate, so the app never exists without its key.
   progress.stage('write');
-  if (plan.keyPlan && plan.generated) {
-    await writeKeyFiles(plan.keyPlan, plan.generated);
-    plan.keyPlan.warnings.forEach(warn);
+  const removeKeyFiles = plan.keyPlan && plan.generated ? await writeNewKeyFiles(plan.keyPlan, plan.generated) : undefined;
+  plan.keyPlan?.warnings.forEach(warn);
+
+  // 3. Deploy, then the source files (never with a secret): written once the org has the app, so a refused create
+  // leaves the project as it was. A connected app that turns out to exist takes the new key and certificate away too.
+  progress.stage('deploy');
+  let outcome: DeployOutcome;
+  try {
+    outcome = await deployOrExplain(plan, flags, context);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AppExistsError') await removeKeyFiles?.();
+    throw error;
   }
-  const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
+  const appChangedAt = Date.now();
   const writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
 
-  // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
-  progress.stage('deploy');
-  const outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
-  const appChangedAt = Date.now();
-
-  // 4. Consumer key: we set it, and read it back to be sure the org took it.
-  progress.stage('consumerKey');
+  // 4. Consumer key: the org takes the one create sends (a connected app's createMetadata fails otherwise). Where the
+  // org might answer with its own (docs/salesforce-facts.md#f-eca-custom-key), it is read back; a login proves it.
+  const readBack = appKindInfo(context.kind).credentialsOverRest && !flags.login;
+  if (readBack) progress.stage('consumerKey');
   const consumerKey =
-    (await readConsumerKey(context.conn, context.kind, plan.definition.name, warn)) ??
+    (readBack ? await readConsumerKey(context.conn, context.kind, plan.definition.name, warn) : undefined) ??
     plan.definition.consumerKey ??
     '';
   if (plan.definition.consumerSecret && flags.secretFile) {
@@ -95,9 +103,34 @@ export async function createApp(
     if (!appKindInfo(context.kind).devHubLogin && flags.setDefaultDevHub) {
       warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
     }
-    result.login = await loginWithNewApp(plan, flags, result, progress, { openBrowser, retry: context.loginRetry, appChangedAt });
+    const verifyKey = appKindInfo(context.kind).credentialsOverRest
+      ? (): Promise<string | undefined> => readConsumerKey(context.conn, context.kind, plan.definition.name, warn)
+      : undefined;
+    result.login = await loginWithNewApp(plan, flags, result, progress, {
+      openBrowser,
+      retry: context.loginRetry,
+      appChangedAt,
+      verifyKey,
+    });
   }
   return result;
+}
+
+/** Stages a create goes through, in order (the progress display lists them up front). */
+export function createStages(kind: AppKind, login: boolean): CreateStage[] {
+  const readBack = appKindInfo(kind).credentialsOverRest && !login;
+  return ['prepare', 'write', 'deploy', ...(readBack ? (['consumerKey'] as const) : []), ...(login ? (['login'] as const) : [])];
+}
+
+/** Writes the new key and certificate; returns what takes them (and the folders and .gitignore made for them) away. */
+async function writeNewKeyFiles(keyPlan: KeyFilePlan, material: KeyAndCertificate): Promise<() => Promise<void>> {
+  const folders = await missingFolders([keyPlan.privateKeyPath, keyPlan.certificatePath]);
+  const gitignore = keyPlan.gitignorePath && !(await access(keyPlan.gitignorePath).then(() => true, () => false)) ? [keyPlan.gitignorePath] : [];
+  await writeKeyFiles(keyPlan, material);
+  return async () => {
+    await Promise.all([keyPlan.privateKeyPath, keyPlan.certificatePath, ...gitignore].map((path) => rm(path, { force: true })));
+    await removeEmptyFolders(folders);
+  };
 }
 
 /** create --update-existing on an app that exists: the update path (appUpdate.ts), then the same result and login. */

@@ -1,38 +1,31 @@
 /*
- * Deploying a new app, and turning a refusal into an error that says what exists now and what to do.
+ * Deploying a new app, and turning a refusal into an error that says what exists now and what to do (the source files
+ * are written only after a successful deploy, so a refusal leaves none behind).
  */
-import { rm } from 'node:fs/promises';
-import { Messages } from '@salesforce/core';
+import { Messages, type SfError } from '@salesforce/core';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
 import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
-import { removeEmptyFolders } from '../../files/folders.js';
+import { readComponent } from '../../org/metadataReads.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
 
-export async function deployOrExplain(
-  plan: CreationPlan,
-  flags: CreateAppFlags,
-  context: CreateAppContext,
-  writtenSource: string[],
-  newFolders: string[] = []
-): Promise<DeployOutcome> {
+export async function deployOrExplain(plan: CreationPlan, flags: CreateAppFlags, context: CreateAppContext): Promise<DeployOutcome> {
   const kept = plan.keyPlan
     ? `${plan.keyPlan.privateKeyPath}, ${plan.keyPlan.certificatePath}`
     : flags.certificateFile ?? '-';
-  let outcome: DeployOutcome;
-  try {
-    outcome =
-      appKindInfo(context.kind).deployMethod === 'createMetadata'
-        ? await createWithCrud(context.conn, plan.components)
-        : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
-  } catch (error) {
-    await removeNewFiles(writtenSource, newFolders);
-    throw error;
-  }
+  const info = appKindInfo(context.kind);
+  const outcome =
+    info.deployMethod === 'createMetadata'
+      ? await createWithCrud(context.conn, plan.components)
+      : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
   if (outcome.success) return outcome;
-  await removeNewFiles(writtenSource, newFolders);
+  // createMetadata never replaces a component (docs/salesforce-facts.md#f-md-create-new-only): when it was left to
+  // tell whether the app exists, a refusal is read once to tell "exists" from the other refusals.
+  if (plan.existenceLeftToCreate && (await readComponent(context.conn, info.headerType, plan.definition.name).catch(() => undefined))) {
+    throw appExistsError(context.kind, plan.definition.name);
+  }
   if (appKindInfo(context.kind).creationMayBeBlocked && outcome.problems.some((p) => isCreationBlock(p.message))) {
     throw messages.createError(
       'error.ConnectedAppCreationBlocked',
@@ -51,10 +44,10 @@ export async function deployOrExplain(
   throw messages.createError('error.DeployFailed', [text], [kept]);
 }
 
-/** The source files a failed create wrote, and the folders it made for them. */
-async function removeNewFiles(paths: string[], folders: string[]): Promise<void> {
-  await Promise.all(paths.map((path) => rm(path, { force: true })));
-  await removeEmptyFolders(folders);
+/** The app exists: the update path, or another name, as the actions. */
+export function appExistsError(kind: CreateAppContext['kind'], name: string): SfError {
+  const kindInfo = appKindInfo(kind);
+  return messages.createError('error.AppExists', [kindInfo.article, name], [kindInfo.topic, name, kindInfo.topic, name]);
 }
 
 /**

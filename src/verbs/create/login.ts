@@ -9,8 +9,8 @@ import {
   loginWithJwt,
   loginWithWeb,
   type BrowserOpener,
-  type LoginFailureCause,
   type LoginResult,
+  type WaitInfo,
 } from '../../login/loginChain.js';
 import { describeLoginCause, propagationMs } from '../loginFailure.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
@@ -23,6 +23,11 @@ export type NewAppLogin = {
   retry?: CreateAppContext['loginRetry'];
   /** When the deploy that made or changed the app finished (ms since the epoch); undefined when nothing was deployed. */
   appChangedAt?: number;
+  /**
+   * Reads the consumer key the org holds, where it might not be the one sent: asked once, when the org first refuses
+   * (a working login proves the key without it).
+   */
+  verifyKey?: () => Promise<string | undefined>;
 };
 
 /**
@@ -34,7 +39,7 @@ export async function loginWithNewApp(
   flags: CreateAppFlags,
   result: CreateAppResult,
   progress: CreateProgress,
-  { openBrowser, retry, appChangedAt }: NewAppLogin = {}
+  { openBrowser, retry, appChangedAt, verifyKey }: NewAppLogin = {}
 ): Promise<LoginResult> {
   const { definition, loginUser } = plan;
   const preAuthorized =
@@ -54,15 +59,18 @@ export async function loginWithNewApp(
     appChangedAt,
     propagationMs: propagationMs(result.kind),
     ...retry,
-    onWait: (info: { cause: LoginFailureCause; retryInMs: number; elapsedMs: number }): void =>
-      progress.info(
-        messages.getMessage('info.waiting', [
-          describeLoginCause(info.cause, result.kind),
-          Math.round(info.retryInMs / 1000),
-          (info.elapsedMs / 60_000).toFixed(1),
-          flags.waitMinutes,
-        ])
-      ),
+    onWait: async (info: WaitInfo): Promise<void> => {
+      if (info.attempt === 1 && verifyKey) assertOrgTookKey(result, await verifyKey());
+      const text = messages.getMessage('info.waiting', [
+        info.attempt,
+        clockTime(info.elapsedMs),
+        clockTime(info.remainingMs),
+        describeLoginCause(info.cause, result.kind),
+        answerCode(info.message),
+      ]);
+      if (progress.wait) progress.wait(text);
+      else progress.info(text);
+    },
   };
   try {
     return flags.login === 'jwt'
@@ -81,6 +89,24 @@ export async function loginWithNewApp(
     }
     throw messages.createError('error.LoginFailed', [result.loginUrl, error.classified.message], [cause, result.loginCommand ?? '-']);
   }
+}
+
+/** m:ss, as a wait's elapsed and remaining time are shown. */
+export function clockTime(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** The org's short answer: the OAuth error code at the end of the token endpoint's message, else the message. */
+function answerCode(message: string): string {
+  return /\(([a-z_]+)\)\s*$/.exec(message)?.[1] ?? message.split('\n')[0];
+}
+
+/** Where the org may have chosen its own consumer key, the wait would be for a key it does not know: say so at once. */
+function assertOrgTookKey(result: CreateAppResult, orgKey: string | undefined): void {
+  if (orgKey === undefined || orgKey === result.consumerKey) return;
+  const command = (result.loginCommand ?? '').replace(`--client-id ${result.consumerKey}`, `--client-id ${orgKey}`);
+  throw messages.createError('error.ConsumerKeyNotTaken', [result.name, orgKey], [command || '-']);
 }
 
 function notPreAuthorizedError(user: OrgUser, definition: OAuthAppDefinition): SfError {

@@ -9,12 +9,13 @@ import { buildAppDefinition } from '../../model/appDefinition.js';
 import { generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import { readComponent } from '../../org/metadataReads.js';
-import { assertClientCredentialsUserExists, findMissing, findUser, type OrgUser } from '../../org/lookups.js';
+import { assertClientCredentialsUserExists, findMissing, lookUpOrg, type OrgLookups, type OrgUser } from '../../org/lookups.js';
 import { resolveProjectContext } from '../../files/project.js';
 import { planSourceFiles } from '../../files/sourceFiles.js';
 import { planKeyFiles, readCertificateFile } from '../../files/keyFiles.js';
-import { generateKeyAndCertificate } from '../../model/certificate.js';
+import { generateKeyAndCertificateAsync } from '../../model/certificate.js';
 import { webLoginWorks } from './nextStep.js';
+import { appExistsError } from './deploy.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -26,17 +27,20 @@ export async function planCreation(
   warn: (message: string) => void
 ): Promise<CreationPlan> {
   const kindInfo = appKindInfo(context.kind);
+  checkLoginFlags(flags);
+  // The key pair is made on the thread pool while the org answers; nothing reaches the disk before every check passed.
+  const keyMaterial = wantsNewKey(flags) ? generateKeyAndCertificateAsync({ commonName: flags.name, days: flags.certificateDays }) : undefined;
+  keyMaterial?.catch(() => undefined);
+  const loginUsername = flags.username ?? context.orgUsername;
+  const lookups = startLookUps(flags, context, loginUsername);
   const project = await resolveProjectContext(context.cwd);
   project.warnings.forEach(warn);
-
-  const targetUser = await requireUser(context.conn, context.orgUsername);
-  const loginUsername = flags.username ?? context.orgUsername;
-  const loginUser = loginUsername === context.orgUsername ? targetUser : await requireUser(context.conn, loginUsername);
-
-  checkLoginFlags(flags);
   const certificateFromUser = flags.certificateFile ? await readCertificateFile(flags.certificateFile) : undefined;
   certificateFromUser?.warnings.forEach(warn);
 
+  const org = await lookups;
+  const targetUser = requireUser(org, context.orgUsername);
+  const loginUser = requireUser(org, loginUsername);
   const built = buildAppDefinition(flags, {
     kind: context.kind,
     myDomainUrl: context.orgInstanceUrl,
@@ -51,15 +55,12 @@ export async function planCreation(
   if (flags.login === 'web' && !webLoginWorks(definition, project)) {
     throw messages.createError('error.NoCallbackForWebLogin', [project.defaultCallbackUrl], [project.defaultCallbackUrl]);
   }
-  await assertOrgHas(context.conn, definition);
+  await assertOrgHas(context.conn, definition, org, targetUser);
   definition.consumerSecret = secretFor(definition, flags);
-  if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
+  const existsAlready = await appExists(flags, context, definition.name, org);
+  if (existsAlready) {
     if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
-    throw messages.createError(
-      'error.AppExists',
-      [kindInfo.article, definition.name],
-      [kindInfo.topic, definition.name, kindInfo.topic, definition.name]
-    );
+    throw appExistsError(context.kind, definition.name);
   }
 
   const keyPlan =
@@ -79,8 +80,8 @@ export async function planCreation(
   // A dry run generates nothing: its preview leaves the certificate out, as the key would not exist.
   const generated =
     keyPlan && !flags.dryRun
-    ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays })
-    : undefined;
+      ? await (keyMaterial ?? generateKeyAndCertificateAsync({ commonName: definition.name, days: flags.certificateDays }))
+      : undefined;
   // A certificate from the definition file (definition.certificate) is uploaded as is, like --certificate-file.
   definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem ?? definition.certificate;
 
@@ -90,7 +91,45 @@ export async function planCreation(
         overwrite: flags.overwrite ?? false,
       })
     : undefined;
-  return { definition, components, project, loginUser, keyPlan, generated, certificateFromUser, sourcePlan };
+  return {
+    definition,
+    components,
+    project,
+    loginUser,
+    keyPlan,
+    generated,
+    certificateFromUser,
+    sourcePlan,
+    existenceLeftToCreate: existsAlready === undefined,
+  };
+}
+
+/** Everything create asks the org before writing, in one request (lookups.ts); awaited once the local checks ran. */
+function startLookUps(flags: CreateAppFlags, context: CreateAppContext, loginUsername: string): Promise<OrgLookups> {
+  const lookups = lookUpOrg(context.conn, {
+    usernames: [context.orgUsername, loginUsername, ...(flags.clientCredentialsUser ? [flags.clientCredentialsUser] : [])],
+    profiles: flags.profiles ?? [],
+    permissionSets: flags.permissionSets ?? [],
+    externalClientApp: context.kind === 'ExternalClientApplication' ? flags.name : undefined,
+  });
+  lookups.catch(() => undefined);
+  return lookups;
+}
+
+/**
+ * Whether the app exists. An External Client App's header is an sObject row, so the look-ups told (or, when the org
+ * refused that query, its metadata is read); a connected app's createMetadata refuses a name the org has, so create
+ * lets that call tell (undefined), and reads the app only on the update path and for a dry run.
+ */
+async function appExists(flags: CreateAppFlags, context: CreateAppContext, name: string, org: OrgLookups): Promise<boolean | undefined> {
+  if (org.externalClientAppExists !== undefined && flags.name === name) return org.externalClientAppExists;
+  const read = flags.updateExisting === true || flags.dryRun === true || context.kind === 'ExternalClientApplication';
+  return read ? Boolean(await readComponent(context.conn, appKindInfo(context.kind).headerType, name)) : undefined;
+}
+
+/** Whether create will make a key pair (no certificate of the user's, none declined, not a dry run). */
+function wantsNewKey(flags: CreateAppFlags): boolean {
+  return !flags.dryRun && !flags.certificateFile && flags.noCertificate !== true && !flags.certificatePem?.trim();
 }
 
 function checkLoginFlags(flags: CreateAppFlags): void {
@@ -111,19 +150,32 @@ function secretFor(definition: OAuthAppDefinition, flags: CreateAppFlags): strin
   return generateConsumerSecret();
 }
 
-/** Profiles and permission sets to pre-authorize must exist, or the deploy would fail later with a vaguer message. */
-async function assertOrgHas(conn: Connection, definition: OAuthAppDefinition): Promise<void> {
-  await assertClientCredentialsUserExists(conn, definition);
-  const missingProfiles = await findMissing(conn, 'Profile', definition.profiles);
+/**
+ * Profiles and permission sets to pre-authorize, and the client credentials run-as user, must exist, or the deploy
+ * would fail later with a vaguer message. The look-ups asked for every name the flags gave; the target user's own
+ * profile (the default) exists; a name the look-ups did not ask for is asked now.
+ */
+async function assertOrgHas(conn: Connection, definition: OAuthAppDefinition, org: OrgLookups, targetUser: OrgUser): Promise<void> {
+  const runAs = definition.flows.clientCredentialsUser;
+  if (runAs !== undefined && !org.users.has(runAs.toLowerCase())) await assertClientCredentialsUserExists(conn, definition);
+  const missing = async (object: 'Profile' | 'PermissionSet', names: string[]): Promise<string[]> => {
+    const { found, asked } = object === 'Profile' ? org.profiles : org.permissionSets;
+    const own = (name: string): boolean => object === 'Profile' && name.toLowerCase() === targetUser.profileName?.toLowerCase();
+    const notFound = names.filter((name) => !found.has(name.toLowerCase()) && !own(name));
+    const unasked = notFound.filter((name) => !asked.has(name.toLowerCase()));
+    const stillMissing = unasked.length > 0 ? await findMissing(conn, object, unasked) : [];
+    return notFound.filter((name) => asked.has(name.toLowerCase()) || stillMissing.includes(name));
+  };
+  const missingProfiles = await missing('Profile', definition.profiles);
   if (missingProfiles.length > 0) throw messages.createError('error.UnknownProfiles', [missingProfiles.join(', ')]);
-  const missingPermissionSets = await findMissing(conn, 'PermissionSet', definition.permissionSets);
+  const missingPermissionSets = await missing('PermissionSet', definition.permissionSets);
   if (missingPermissionSets.length > 0) {
     throw messages.createError('error.UnknownPermissionSets', [missingPermissionSets.join(', ')]);
   }
 }
 
-async function requireUser(conn: Connection, username: string): Promise<OrgUser> {
-  const user = await findUser(conn, username);
+function requireUser(org: OrgLookups, username: string): OrgUser {
+  const user = org.users.get(username.toLowerCase());
   if (!user) throw messages.createError('error.UnknownUser', [username]);
   return user;
 }

@@ -58,15 +58,19 @@ export type CreateAppContext = {
   /** The command's argv, to suggest the same command for the other app kind. */
   argv: string[];
   /**
-   * Backoff of the login chain's retries (default: 2 s growing to 30 s) and the app kind's propagation time (default:
-   * the kind rules'); tests shorten them.
+   * The login chain's interval between attempts (default 2 s) and the app kind's propagation time (default: the kind
+   * rules'); tests shorten them.
    */
-  loginRetry?: { firstDelayMs?: number; maxDelayMs?: number; propagationMs?: number };
+  loginRetry?: { intervalMs?: number; propagationMs?: number };
 };
 
+export type CreateStage = 'prepare' | 'write' | 'deploy' | 'consumerKey' | 'login';
+
 export type CreateProgress = {
-  stage(name: 'prepare' | 'write' | 'deploy' | 'consumerKey' | 'login'): void;
+  stage(name: CreateStage): void;
   info(message: string): void;
+  /** The login's wait for the app to go live, once per attempt (info gets it when this is absent). */
+  wait?(message: string): void;
   warn(message: string): void;
 };
 
@@ -122,4 +126,6 @@ export type CreationPlan = {
   sourcePlan?: SourceFilePlan;
   /** --update-existing and the app exists: nothing else was planned. */
   existing?: boolean;
+  /** Whether the app exists is left to the create call to tell: createMetadata refuses a name the org has. */
+  existenceLeftToCreate?: boolean;
 };
