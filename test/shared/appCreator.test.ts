@@ -363,6 +363,28 @@ describe('createApp against the emulator', function () {
     });
   });
 
+  describe('requests create + --login jwt sends (issue 11)', () => {
+    // The floor: the look-ups (one composite request), the create, one token request, the 3 reads after any login.
+    const cases = [
+      { kind: 'ConnectedApp', most: 6, create: ['createMetadata'] },
+      { kind: 'ExternalClientApplication', most: 7, create: ['deploy', 'checkDeployStatus'] },
+    ] as const;
+    for (const { kind, most, create } of cases) {
+      it(`${kind}: at most ${most}, the look-ups in one request, one token request`, async () => {
+        const dir = await makeProject();
+        org.emulator.clearRequests();
+        const result = await createApp(flags(`Count_${kind.slice(0, 3)}`, { login: 'jwt' }), context(dir, kind));
+        expect(result.login).to.include({ attempts: 1 });
+        const log = org.emulator.requests();
+        const described = log.map((r) => `${r.method} ${r.path} ${r.operation ?? ''}`).join('\n');
+        expect(log.length, described).to.be.at.most(most);
+        expect(log.filter((r) => r.path.endsWith('/composite')), described).to.have.length(1);
+        expect(soapOperations(org.emulator), described).to.deep.equal(create);
+        expect(log.filter((r) => r.path === '/services/oauth2/token'), described).to.have.length(1);
+      });
+    }
+  });
+
   describe('the login chain against the token endpoint', () => {
     it('waits out "client identifier invalid" until a new connected app is live', async () => {
       org.emulator.store.settings.liveDelayMs = 700;
