@@ -33,6 +33,11 @@ export type AppKindInfo = KindRules & {
   consumerKey: { type: string; fullName: (appName: string) => string; path: readonly string[] };
   /** The Connect REST OAuth credentials resource serves this kind (key and secret). */
   credentialsOverRest: boolean;
+  /**
+   * Whether the org might keep a key of its own instead of the one create sends, so create reads it back (or lets a
+   * login prove it): not documented either way for External Client Apps (docs/salesforce-facts.md#f-eca-custom-key).
+   */
+  orgMayChooseKey: boolean;
   /** The component holding the OAuth settings (callback URL, certificate, key) and the path to them in it. */
   oauthSettings: { type: string; path: readonly string[] };
   /** Consumer key and secret can be rotated through metadata (shouldRotateConsumerKey/Secret). */
@@ -97,6 +102,8 @@ const connectedApp: AppKindInfo = {
   // The key is oauthConfig.consumerKey; no other API hands out a connected app's key or secret.
   consumerKey: { type: 'ConnectedApp', fullName: (name) => name, path: ['oauthConfig', 'consumerKey'] },
   credentialsOverRest: false,
+  // createMetadata takes the key it is sent, or fails (a key taken elsewhere is DUPLICATE_VALUE).
+  orgMayChooseKey: false,
   componentTypes: ['ConnectedApp'],
   // One component; a connected app made without OAuth has no oauthConfig, and then none of these settings.
   settingHolders: [
@@ -153,6 +160,7 @@ const externalClientApp: AppKindInfo = {
   // grant, so the Connect REST credentials resource (which also hands out the secret) is the fallback.
   consumerKey: { type: 'ExtlClntAppGlobalOauthSettings', fullName: globalOauthSettingsName, path: ['consumerKey'] },
   credentialsOverRest: true,
+  orgMayChooseKey: true,
   componentTypes: [
     'ExtlClntAppOauthConfigurablePolicies',
     'ExtlClntAppConfigurablePolicies',

@@ -84,7 +84,7 @@ export async function createApp(
 
   // 4. Consumer key: the org takes the one create sends (a connected app's createMetadata fails otherwise). Where the
   // org might answer with its own (docs/salesforce-facts.md#f-eca-custom-key), it is read back; a login proves it.
-  const readBack = appKindInfo(context.kind).credentialsOverRest && !flags.login;
+  const readBack = appKindInfo(context.kind).orgMayChooseKey && !flags.login;
   if (readBack) progress.stage('consumerKey');
   const consumerKey =
     (readBack ? await readConsumerKey(context.conn, context.kind, plan.definition.name, warn) : undefined) ??
@@ -103,7 +103,7 @@ export async function createApp(
     if (!appKindInfo(context.kind).devHubLogin && flags.setDefaultDevHub) {
       warn(messages.getMessage('warning.DevHubNeedsConnectedApp'));
     }
-    const verifyKey = appKindInfo(context.kind).credentialsOverRest
+    const verifyKey = appKindInfo(context.kind).orgMayChooseKey
       ? (): Promise<string | undefined> => readConsumerKey(context.conn, context.kind, plan.definition.name, warn)
       : undefined;
     result.login = await loginWithNewApp(plan, flags, result, progress, {
@@ -118,7 +118,7 @@ export async function createApp(
 
 /** Stages a create goes through, in order (the progress display lists them up front). */
 export function createStages(kind: AppKind, login: boolean): CreateStage[] {
-  const readBack = appKindInfo(kind).credentialsOverRest && !login;
+  const readBack = appKindInfo(kind).orgMayChooseKey && !login;
   return ['prepare', 'write', 'deploy', ...(readBack ? (['consumerKey'] as const) : []), ...(login ? (['login'] as const) : [])];
 }
 
