@@ -16,6 +16,7 @@ import {
   settingLabel,
 } from './appWords.js';
 import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
+import { settleTerminalSize } from './terminalSize.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
@@ -56,6 +57,7 @@ export async function runCreate(
   const org = flags['target-org'];
   const conn = org.getConnection(flags['api-version']);
   const stages = ['prepare', 'write', 'deploy', 'consumerKey', 'login'] as const;
+  settleTerminalSize();
   const { MultiStageOutput } = await import('@oclif/multi-stage-output');
   const mso = new MultiStageOutput<Record<string, unknown>>({
     jsonEnabled: json,
