@@ -18,7 +18,10 @@ type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
 export function settleTerminalSize(stream: Terminal = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if (!stream.isTTY || (stream.columns && stream.rows)) return false;
   if (env.COLUMNS && env.LINES) return false;
-  env.COLUMNS = env.COLUMNS ?? String(stream.columns || FALLBACK_SIZE.columns);
-  env.LINES = env.LINES ?? String(stream.rows || FALLBACK_SIZE.rows);
+  // A dimension of 0 is no answer: the fallback takes its place.
+  Object.assign(env, {
+    COLUMNS: env.COLUMNS ?? String(stream.columns ? stream.columns : FALLBACK_SIZE.columns),
+    LINES: env.LINES ?? String(stream.rows ? stream.rows : FALLBACK_SIZE.rows),
+  });
   return true;
 }
