@@ -6,11 +6,12 @@
  */
 import { rm } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
+import { sleep } from '@salesforce/kit';
 import type { MetadataComponent } from '../../model/appModel.js';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
 import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
 import { readComponents, RequestCounter } from '../../org/metadataReads.js';
-import { isTransientFault, writeCheckedInOrg } from '../../org/retry.js';
+import { isTransientFault, READ_RETRY_DELAYS_MS, writeCheckedInOrg } from '../../org/retry.js';
 import { removeEmptyFolders } from '../../files/folders.js';
 import { errorMessage } from '../../util/records.js';
 import { quote, rerunCommand, withoutFlags } from './rerun.js';
@@ -90,9 +91,25 @@ async function send(plan: CreationPlan, context: CreateAppContext): Promise<Depl
     return await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
   } catch (error) {
     if (!isTransientFault(error)) throw error;
-    const presence = await appPresence(context, plan.components);
+    const presence = await settledPresence(context, plan.components);
     return presence.state === 'whole' ? confirmed(plan.components.length) : { fault: error, presence };
   }
+}
+
+/**
+ * A deploy whose answer was lost may still be running in the org (it saves nothing until it is done): looked for
+ * again after each read wait before it is called missing.
+ */
+async function settledPresence(context: CreateAppContext, components: readonly MetadataComponent[]): Promise<AppPresence> {
+  let presence = await appPresence(context, components);
+  for (const delay of READ_RETRY_DELAYS_MS) {
+    if (presence.state === 'whole' || presence.state === 'unknown') break;
+    // eslint-disable-next-line no-await-in-loop
+    await sleep(delay);
+    // eslint-disable-next-line no-await-in-loop
+    presence = await appPresence(context, components);
+  }
+  return presence;
 }
 
 /** Reads each planned component (reads retry on their own); never throws: a failed look-up is `unknown`. */

@@ -1,7 +1,7 @@
 /*
  * The project's source files for an app the org has but the project lacks them for: a create that ended after the
- * deploy and before the files were (or stayed) written. They are written as a retrieve would: the org's components,
- * with the update just sent applied, under their org names; never the consumer key or secret.
+ * deploy and before the files were (or stayed) written. They are written as create writes them, for the app as the
+ * update left it; never the consumer key or secret.
  */
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import { metadataTypeInfo } from '../../metadata/registry.js';
@@ -19,15 +19,13 @@ const fileName = (component: Pick<MetadataComponent, 'type' | 'fullName'>): stri
 export async function writeMissingSourceFiles(plan: UpdatePlan, cwd: string): Promise<string[]> {
   const project = await resolveProjectContext(cwd);
   if (!project.projectRoot || !project.defaultPackageDir) return [];
-  const sent = new Map(plan.components.map((c) => [c.type, c]));
-  // The org's components (the update applied); a type the org's record lacks comes from the definition.
-  const built = appKindInfo(plan.kind).build(plan.after);
+  // What create writes for the app as it now is, under the names the org gives its components (the org's own
+  // read-only elements, such as orgScopedExternalApp, stay out, as in create's files).
   const components = sourceComponents(
     plan.kind,
-    built.map((component): MetadataComponent => {
+    appKindInfo(plan.kind).build(plan.after).map((component): MetadataComponent => {
       const org = plan.record.components.find((c) => c.type === component.type);
-      if (!org) return component;
-      return { type: org.type, fullName: org.fullName, content: sent.get(org.type)?.content ?? org.content };
+      return org ? { ...component, fullName: org.fullName } : component;
     })
   );
   const found = await findSourceFiles(components, cwd, plan.kind, plan.name);
