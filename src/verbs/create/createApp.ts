@@ -16,6 +16,7 @@ import { certificateExpiry } from '../../model/certificate.js';
 import type { AppRecord } from '../../org/inventory.js';
 import { sameCertificate } from '../../util/pem.js';
 import { updateToDefinition } from '../update/toDefinition.js';
+import { withUpdateLock } from '../update/lock.js';
 import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
 import { planCreation } from './plan.js';
@@ -113,7 +114,7 @@ async function updateExisting(
   run: { warn: (m: string) => void; warnings: string[]; progress: CreateProgress; openBrowser?: BrowserOpener }
 ): Promise<CreateAppResult> {
   run.progress.stage('deploy');
-  const update = await updateToDefinition(
+  const update = await withUpdateLock(context, plan.definition.name, () => updateToDefinition(
     {
       conn: context.conn,
       kind: context.kind,
@@ -131,7 +132,7 @@ async function updateExisting(
       checkRecord: plan.resume ? (record): void => assertHoldsCertificate(record, plan, context) : undefined,
       writeMissingSourceFiles: true,
     }
-  );
+  ));
   update.warnings.forEach(run.warn);
   const appChangedAt = update.deployed ? Date.now() : undefined;
   const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: update.deploy?.requests ?? 0, problems: [] };

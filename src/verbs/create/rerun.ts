@@ -3,14 +3,14 @@
  * made and finishes the app), or the same create for the other app kind.
  */
 import { appKindInfo } from '../../metadata/appKinds.js';
+import { quote } from '../../util/shell.js';
 import type { CreateAppContext, CreationPlan } from './types.js';
+
+export { quote } from '../../util/shell.js';
 
 /** Flags that place a new key pair: a rerun given the pair itself has no use for them. */
 const KEY_PLACE_FLAGS = ['--jwt-key-file', '--output-dir', '--certificate-days'];
 
-export function quote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
-}
 
 /** argv without the named flags (and the value of those that take one, given as a separate word). */
 export function withoutFlags(argv: readonly string[], dropped: readonly string[], withValue: readonly string[]): string[] {

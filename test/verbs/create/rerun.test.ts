@@ -76,7 +76,7 @@ describe('create after a fault, and its rerun', function () {
         org.emulator.faults.clear();
         expect(error.name).to.equal('DeployFaultError');
         expect(error.message).to.include('ERROR_HTTP_503').and.include('Service temporarily unavailable').and.not.include('<html>');
-        expect(error.message).to.include(`Nothing was created: the org has no`);
+        expect(error.message).to.include('Nothing was created: the org has no');
         expect(error.data?.appInOrg).to.equal('none');
         expect(error.actions?.[0]).to.include(`sf ${kind === 'ConnectedApp' ? 'connected-app' : 'external-client-app'} create --name ${name} -o my-org`);
         expect(inOrg(kind, name)).to.equal(false);
