@@ -37,7 +37,7 @@ describe('retry of transient faults', function () {
         calls++;
         return calls < 3 ? Promise.reject(fault('ERROR_HTTP_503')) : Promise.resolve('read');
       },
-      { delaysMs: [1, 2, 3], onRetry: (error, attempt, delay) => waits.push(delay) }
+      { delaysMs: [1, 2, 3], onRetry: (_error, _attempt, delay) => waits.push(delay) }
     );
     expect(value).to.equal('read');
     expect(calls).to.equal(3);
