@@ -4,10 +4,11 @@
  * is readable only by its owner, and is git-ignored when the plugin chooses its place.
  */
 import { execFile } from 'node:child_process';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { parseCertificatePem, type CertificateInfo } from '../model/certificate.js';
+import { parseCertificatePem, type CertificateInfo, type KeyAndCertificate } from '../model/certificate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
@@ -39,6 +40,11 @@ export type KeyFilePlan = {
   /** A .gitignore to write beside the key (only in the plugin's default folder). */
   gitignorePath?: string;
   warnings: string[];
+  /**
+   * The key and certificate an earlier run made for this app in the plugin's folder (a create that failed after
+   * writing them): used again, nothing is written.
+   */
+  reuse?: KeyAndCertificate;
 };
 
 const exists = async (path: string): Promise<boolean> =>
@@ -153,10 +159,14 @@ export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan
     const packageDir = options.packageDirectories.find((dir) => isInside(path, dir));
     if (packageDir) throw messages.createError('error.KeyInPackageDirectory', [path, packageDir]);
   }
-  for (const path of [privateKeyPath, certificatePath]) {
-    // eslint-disable-next-line no-await-in-loop
-    if (await exists(path)) throw messages.createError('error.KeyFileExists', [path]);
+  const present = await Promise.all([privateKeyPath, certificatePath].map(exists));
+  if (!fromUser && present[0] && present[1]) {
+    const reuse = await reusableKeyPair(privateKeyPath, certificatePath, options.appName);
+    if (reuse) return { privateKeyPath, certificatePath, warnings: [], reuse };
+    throw messages.createError('error.KeyPairNotReusable', [privateKeyPath, certificatePath, options.appName]);
   }
+  const taken = [privateKeyPath, certificatePath].find((_path, i) => present[i]);
+  if (taken) throw messages.createError('error.KeyFileExists', [taken]);
 
   const warnings: string[] = [];
   let gitignorePath: string | undefined;
@@ -171,12 +181,44 @@ export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan
 }
 
 /**
+ * The key pair in the plugin's folder for this app, when it can serve a rerun of create: a private key and a
+ * certificate that belong together (the certificate holds the key's public half), the certificate made for this app
+ * (its subject is the app name, as generateKeyAndCertificate makes it) and still valid. Anything else is left alone.
+ */
+export async function reusableKeyPair(
+  privateKeyPath: string,
+  certificatePath: string,
+  appName: string,
+  now: Date = new Date()
+): Promise<KeyAndCertificate | undefined> {
+  try {
+    const [privateKeyPem, certificateText] = await Promise.all([readFile(privateKeyPath, 'utf8'), readFile(certificatePath, 'utf8')]);
+    const { pem, info } = parseCertificatePem(certificateText);
+    if (info.subject !== `CN=${appName}`) return undefined;
+    if (info.notAfter.getTime() <= now.getTime() || info.notBefore.getTime() > now.getTime()) return undefined;
+    if (!keyMatchesCertificate(privateKeyPem, pem)) return undefined;
+    return { privateKeyPem, certificatePem: pem, notBefore: info.notBefore, notAfter: info.notAfter };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the certificate carries the public half of the private key. */
+export function keyMatchesCertificate(privateKeyPem: string, certificatePem: string): boolean {
+  const fromKey = createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'der' });
+  const fromCertificate = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
+  return fromKey.equals(fromCertificate);
+}
+
+/**
  * Writes the key (mode 0600) and certificate (0644), refusing to replace any file; on failure nothing new is left.
+ * A plan that reuses an earlier run's pair writes nothing.
  */
 export async function writeKeyFiles(
   plan: KeyFilePlan,
   material: { privateKeyPem: string; certificatePem: string }
 ): Promise<void> {
+  if (plan.reuse) return;
   const written: string[] = [];
   try {
     await mkdir(dirname(plan.privateKeyPath), { recursive: true });

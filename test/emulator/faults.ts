@@ -24,6 +24,11 @@ export type FaultSpec = {
   times?: number;
   /** For 'delay': how long to hold the response. Other kinds may carry a delay too. */
   delayMs?: number;
+  /**
+   * The org does the work, then the answer is lost to the fault (a proxy or load balancer failing after the org
+   * committed): what a client cannot tell from a fault that stopped the request.
+   */
+  afterHandling?: boolean;
 };
 
 export type Fault = FaultSpec & { id: number; hits: number };
@@ -60,6 +65,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
     }
   }
   if (spec.kind === 'delay' && spec.delayMs === undefined) throw new Error('a delay fault needs delayMs');
+  if (spec.afterHandling !== undefined && typeof spec.afterHandling !== 'boolean') throw new Error('fault afterHandling must be a boolean');
   if (typeof spec.pathRegex === 'string') new RegExp(spec.pathRegex); // throws on a bad pattern
   return spec as FaultSpec;
 }

@@ -149,9 +149,10 @@ describe('createApp against the emulator', function () {
     it('falls back to the credentials REST resource when the global OAuth settings cannot be read', async () => {
       const dir = await makeProject();
       // The fault is armed when the consumer key stage starts: the existence check before it reads metadata too.
+      // Four times: the first try and the three retries of a transient fault (retry.ts).
       const progress: CreateProgress = {
         stage: (name) => {
-          if (name === 'consumerKey') org.emulator.faults.add({ kind: 'http500', operation: 'readMetadata', times: 1 });
+          if (name === 'consumerKey') org.emulator.faults.add({ kind: 'http500', operation: 'readMetadata', times: 4 });
         },
         info: () => {},
         warn: () => {},
@@ -232,9 +233,14 @@ describe('createApp against the emulator', function () {
     it('a deploy that fails removes the new source files and keeps key and certificate', async () => {
       const dir = await makeProject();
       const keys = join(dir, 'keys');
-      org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 1 });
+      // Every try: the org is asked after the first, the call is sent once more, and fails again.
+      org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata' });
       const error = await failure(createApp(flags('Failing_App', { outputDir: keys }), context(dir)));
+      org.emulator.faults.clear();
       expect(error.message).to.match(/unexpected error/i);
+      expect(error.name).to.equal('DeployFaultError');
+      // The key is where the user put it: the rerun passes it, and completes the app whether or not the org took it.
+      expect(error.actions?.[0]).to.include(`--certificate-file ${join(keys, 'server.crt')} --jwt-key-file ${join(keys, 'server.key')} --update-existing`);
       expect(await listFiles(join(dir, 'force-app'))).to.deep.equal([]);
       const kept = await listFiles(keys);
       expect(kept.some((f) => f.endsWith('.key'))).to.equal(true);

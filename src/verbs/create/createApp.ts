@@ -13,7 +13,10 @@ import { writeKeyFiles } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
 import { missingFolders } from '../../files/folders.js';
 import { certificateExpiry } from '../../model/certificate.js';
+import type { AppRecord } from '../../org/inventory.js';
+import { sameCertificate } from '../../util/pem.js';
 import { updateToDefinition } from '../update/toDefinition.js';
+import { withUpdateLock } from '../update/lock.js';
 import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
 import { planCreation } from './plan.js';
@@ -100,7 +103,10 @@ export async function createApp(
   return result;
 }
 
-/** create --update-existing on an app that exists: the update path (appUpdate.ts), then the same result and login. */
+/**
+ * create --update-existing on an app that exists, or a rerun of a create that failed after the org took the app: the
+ * update path (toDefinition.ts), the source files the project lacks, then the same result and login.
+ */
 async function updateExisting(
   plan: CreationPlan,
   flags: CreateAppFlags,
@@ -108,7 +114,7 @@ async function updateExisting(
   run: { warn: (m: string) => void; warnings: string[]; progress: CreateProgress; openBrowser?: BrowserOpener }
 ): Promise<CreateAppResult> {
   run.progress.stage('deploy');
-  const update = await updateToDefinition(
+  const update = await withUpdateLock(context, plan.definition.name, () => updateToDefinition(
     {
       conn: context.conn,
       kind: context.kind,
@@ -119,19 +125,25 @@ async function updateExisting(
     },
     plan.definition,
     {
-      certificate: plan.certificateFromUser ? 'fromDefinition' : flags.noCertificate ? 'none' : 'keepOrg',
+      certificate: plan.certificateFromUser !== undefined || plan.resume === true ? 'fromDefinition' : flags.noCertificate ? 'none' : 'keepOrg',
       keyFolderBase: plan.project.projectRoot ?? context.cwd,
       outputDir: flags.outputDir,
       jwtKeyFile: flags.jwtKeyFile,
+      checkRecord: plan.resume ? (record): void => assertHoldsCertificate(record, plan, context) : undefined,
+      writeMissingSourceFiles: true,
     }
-  );
+  ));
   update.warnings.forEach(run.warn);
   const appChangedAt = update.deployed ? Date.now() : undefined;
   const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: update.deploy?.requests ?? 0, problems: [] };
   const { certificate, keyFiles, ...updateResult } = update;
-  const withKey: CreationPlan = { ...plan, definition: { ...plan.definition, certificate } };
+  // The secret made for this run was never sent (an update leaves credentials alone): neither shown nor claimed saved.
+  const { consumerSecret, ...sent } = plan.definition;
+  void consumerSecret;
+  const withKey: CreationPlan = { ...plan, definition: { ...sent, certificate } };
+  const reported = { ...flags, secretFile: undefined, jwtKeyFile: keyFiles.privateKeyPath ?? flags.jwtKeyFile };
   const result: CreateAppResult = {
-    ...describeResult(withKey, { ...flags, jwtKeyFile: keyFiles.privateKeyPath ?? flags.jwtKeyFile }, context, {
+    ...describeResult(withKey, reported, context, {
       consumerKey: update.consumerKey ?? '',
       outcome,
       writtenSource: update.sourceFiles,
@@ -150,4 +162,15 @@ async function updateExisting(
     });
   }
   return result;
+}
+
+/** A rerun completes only the app its key pair was made for; any other app of that name is the user's: refused. */
+function assertHoldsCertificate(record: AppRecord, plan: CreationPlan, context: CreateAppContext): void {
+  if (sameCertificate(record.definition.certificate, plan.generated?.certificatePem)) return;
+  const kindInfo = appKindInfo(context.kind);
+  throw messages.createError(
+    'error.AppExists',
+    [kindInfo.article, plan.definition.name],
+    [kindInfo.topic, plan.definition.name, kindInfo.topic, plan.definition.name]
+  );
 }

@@ -14,6 +14,7 @@ import { resolveProjectContext } from '../../files/project.js';
 import { planSourceFiles } from '../../files/sourceFiles.js';
 import { planKeyFiles, readCertificateFile } from '../../files/keyFiles.js';
 import { generateKeyAndCertificate } from '../../model/certificate.js';
+import { resumableKeyPair } from './resume.js';
 import { webLoginWorks } from './nextStep.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
@@ -55,6 +56,12 @@ export async function planCreation(
   definition.consumerSecret = secretFor(definition, flags);
   if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
     if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
+    // A create that failed after the org took the app: finished when the app holds the key pair that run made.
+    const resumed = await resumableKeyPair(flags, definition.name, project, context.cwd);
+    if (resumed) {
+      const withPair = { ...definition, certificate: resumed.generated.certificatePem };
+      return { definition: withPair, components: [], project, loginUser, existing: true, ...resumed };
+    }
     throw messages.createError(
       'error.AppExists',
       [kindInfo.article, definition.name],
@@ -77,10 +84,10 @@ export async function planCreation(
 
   // The certificate is made in memory: nothing is on disk until every check has passed.
   // A dry run generates nothing: its preview leaves the certificate out, as the key would not exist.
+  // A rerun after a failure reuses the pair the failed run made for this app (keyFiles.ts reusableKeyPair).
   const generated =
-    keyPlan && !flags.dryRun
-    ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays })
-    : undefined;
+    keyPlan?.reuse ??
+    (keyPlan && !flags.dryRun ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays }) : undefined);
   // A certificate from the definition file (definition.certificate) is uploaded as is, like --certificate-file.
   definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem ?? definition.certificate;
 

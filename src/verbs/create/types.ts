@@ -122,4 +122,6 @@ export type CreationPlan = {
   sourcePlan?: SourceFilePlan;
   /** --update-existing and the app exists: nothing else was planned. */
   existing?: boolean;
+  /** The app exists and the plugin's folder holds the key pair an earlier, failed create of it made (resume.ts). */
+  resume?: boolean;
 };

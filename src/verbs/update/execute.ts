@@ -14,6 +14,7 @@ import { readConsumerKey } from '../../org/consumerCredentials.js';
 import { findSourceFiles } from '../../files/sourceFiles.js';
 import { errorMessage } from '../../util/records.js';
 import { applyElementChanges } from './merge.js';
+import { replanOnFreshState } from './conflict.js';
 import type { AppUpdateResult, SourceFileWrite, UpdateContext, UpdatePlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -41,7 +42,8 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
     return { ...base, components, deployed: false, dryRun: true, sourceFiles: [], consumerKey: plan.record.consumerKey };
   }
   const sourceWrites = await prepareSourceFileWrites(plan, context.cwd);
-  const outcome = await sendToOrg(plan, context);
+  // What the plan read may have changed since (another update, Setup): checked now, just before writing.
+  const outcome = await sendToOrg(await replanOnFreshState(plan, context), context);
   for (let i = 0; i < outcome.requests; i++) context.counter?.add();
   if (!outcome.success) {
     const text = outcome.problems.map((p) => `${p.type ? `${p.type} ${p.fullName}: ` : ''}${p.message}`).join('\n');
