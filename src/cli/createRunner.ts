@@ -7,6 +7,7 @@ import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
 import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
+import { interruptedError, newCreateFacts, settleInterruption, type CreateStage } from '../verbs/create/interruption.js';
 import { printUpdate } from './updateRunner.js';
 import {
   describeCertificateValue,
@@ -17,6 +18,7 @@ import {
 } from './appWords.js';
 import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
 import { settleTerminalSize } from './terminalSize.js';
+import { watchInterrupts } from './interrupt.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
@@ -65,16 +67,24 @@ export async function runCreate(
     title: messages.getMessage(`title.${kind}`, [flags.name ?? '']).trim(),
     showElapsedTime: true,
   });
+  // What exists so far and where the run is: what an interruption reports.
+  const facts = newCreateFacts();
+  let stage: CreateStage | undefined;
   const progress: CreateProgress = {
-    stage: (name) => mso.goto(messages.getMessage(`stage.${name}`)),
+    stage: (name) => {
+      stage = name;
+      mso.goto(messages.getMessage(`stage.${name}`));
+    },
+    record: (more) => Object.assign(facts, more),
     info: (message) => {
       if (!json) mso.updateData({ status: message });
     },
     warn: (message) => command.warn(message),
   };
   let result: CreateAppResult;
+  const interruptions = watchInterrupts();
   try {
-    result = await createApp(
+    const created = createApp(
       toCreateAppFlags(flags),
       {
         kind,
@@ -87,9 +97,17 @@ export async function runCreate(
       },
       progress
     );
+    // The work goes on in the background until sf exits; its outcome no longer counts.
+    const interrupted = interruptions.received.then((signal): never => {
+      throw new Error(signal);
+    });
+    result = await Promise.race([created, interrupted]);
   } catch (error) {
     mso.error();
+    if (interruptions.signal) throw interruptedError(await settleInterruption(facts, stage, interruptions.signal));
     throw error;
+  } finally {
+    interruptions.dispose();
   }
   mso.stop();
   if (result.dryRun) printDryRun(command, result);

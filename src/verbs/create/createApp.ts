@@ -22,6 +22,8 @@ import { previewComponents } from './dryRun.js';
 import { planCreation } from './plan.js';
 import { deployOrExplain } from './deploy.js';
 import { loginWithNewApp } from './login.js';
+import { recordCreate } from './interruption.js';
+import { rerunCommand } from './rerun.js';
 import { describeResult } from './result.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
 
@@ -50,6 +52,12 @@ export async function createApp(
   const flags: CreateAppFlags = await resolveLayers(request, warn);
   assertCreateInputs(flags);
   const plan = await planCreation(flags, context, warn);
+  recordCreate(progress, {
+    appName: plan.definition.name,
+    rerunCommand: rerunCommand(context, plan, flags.outputDir !== undefined || flags.jwtKeyFile !== undefined),
+    loginUser: flags.login ? plan.loginUser.username : undefined,
+    appInOrg: plan.existing ? 'yes' : 'no',
+  });
   if (plan.existing) return updateExisting(plan, flags, context, { warn, warnings, progress, openBrowser });
   if (flags.dryRun) {
     const components = await previewComponents(plan.components, {
@@ -70,13 +78,17 @@ export async function createApp(
   if (plan.keyPlan && plan.generated) {
     await writeKeyFiles(plan.keyPlan, plan.generated);
     plan.keyPlan.warnings.forEach(warn);
+    recordCreate(progress, { keyFiles: [plan.keyPlan.privateKeyPath, plan.keyPlan.certificatePath] });
   }
   const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
   const writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
+  recordCreate(progress, { sourceFiles: writtenSource, newFolders });
 
   // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
   progress.stage('deploy');
+  recordCreate(progress, { appInOrg: 'sent' });
   const outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
+  recordCreate(progress, { appInOrg: 'yes' });
   const appChangedAt = Date.now();
 
   // 4. Consumer key: we set it, and read it back to be sure the org took it.
@@ -87,6 +99,7 @@ export async function createApp(
     '';
   if (plan.definition.consumerSecret && flags.secretFile) {
     await writeSecretFile(flags.secretFile, plan.definition.consumerSecret);
+    recordCreate(progress, { secretFile: flags.secretFile });
     progress.info(messages.getMessage('info.secretWritten', [flags.secretFile]));
   }
 
