@@ -12,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../../emulator/server.js';
-import { binDir, describeRun, parseSfJson, sharedSession, type SfRun, type SfSession, type TestProject } from '../harness.js';
+import { binDir, describeRun, parseSfJson, sharedSession, stripAnsi, type SfRun, type SfSession, type TestProject } from '../harness.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type Started = { pid: number; done: Promise<SfRun> };
@@ -50,7 +50,10 @@ function startSf(session: SfSession, args: string[], cwd: string): Started {
 
 /** Runs a command line as printed (a POSIX shell parses it), with this session's sf. */
 async function runPrinted(session: SfSession, command: string, cwd: string): Promise<SfRun> {
-  const line = `${command} --json`;
+  return runShell(session, `${command} --json`, cwd);
+}
+
+async function runShell(session: SfSession, line: string, cwd: string): Promise<SfRun> {
   const child = spawn('sh', ['-c', line], { cwd, env: session.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -155,6 +158,18 @@ export function registerLoginFaults(getSession: () => Promise<SfSession> = share
       expect((await readdir(join(session.home, '.sfdx'))).filter((f) => f.includes('.swap-'))).to.deep.equal([]);
       emu.faults.clear();
       await assertOrgWorks('after the failed login');
+    });
+
+    it('progress on a terminal of size 0x0 (script(1)) with 256 file descriptors: none leaks, and the login succeeds', async () => {
+      // Before the fix every frame of the progress output opened /dev/tty (about 600 descriptors a second).
+      emu.store.settings.liveDelayMs = 3000;
+      const { project, name } = await newProject();
+      const sf = `sf external-client-app create --name ${name} -o ${ALIAS} --login jwt`;
+      const run = await runShell(session, `ulimit -n 256 && exec script -qec '${sf}' /dev/null`, project.dir);
+      expect(run.exitCode, describeRun(run)).to.equal(0);
+      expect(stripAnsi(run.stdout), describeRun(run)).to.match(/Authorized \S+ \(org \w+\) with the new app/);
+      expect(stripAnsi(run.stdout)).to.not.include('EMFILE');
+      await assertOrgWorks(describeRun(run));
     });
 
     async function interrupt(options: { json: boolean; during: 'deploy' | 'wait' }): Promise<{ run: SfRun; project: TestProject; name: string; before: Buffer }> {
