@@ -47,7 +47,9 @@ export class SecretFile {
       const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
       return new SecretFile(path, await open(path, flags, 0o600));
     } catch (error) {
-      throw secretFileError(path, error);
+      // O_EXCL refuses any existing name, a link included: say which it is.
+      const link = (error as NodeJS.ErrnoException).code === 'EEXIST' && (await lstat(path).catch(() => undefined))?.isSymbolicLink();
+      throw secretFileError(path, link ? Object.assign(new Error('link'), { code: 'ELOOP' }) : error);
     }
   }
 

@@ -5,10 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
-import { certificateMatchesKey, parsePrivateKeyPem, PrivateKeyError } from '../model/certificate.js';
+import { certificateMatchesKey, parsePrivateKeyPem, PrivateKeyError, type PrivateKeyProblem } from '../model/certificate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.key-pair');
+
+const KEY_PROBLEMS: Record<PrivateKeyProblem, string> = {
+  encrypted: 'KeyFileEncrypted',
+  certificate: 'KeyFileIsCertificate',
+  publicKey: 'KeyFileIsPublicKey',
+  notKey: 'KeyFileNotKey',
+};
 
 /**
  * Reads the key at keyPath and checks it against the certificate (PEM) that comes from certificateSource (a file
@@ -27,7 +34,7 @@ export async function checkKeyMatchesCertificate(keyPath: string, certificatePem
     key = parsePrivateKeyPem(text);
   } catch (error) {
     const problem = error instanceof PrivateKeyError ? error.problem : 'notKey';
-    throw messages.createError(`error.KeyFile.${problem}`, [keyPath, (error as Error).message]);
+    throw messages.createError(`error.${KEY_PROBLEMS[problem]}`, [keyPath, (error as Error).message]);
   }
   if (!certificateMatchesKey(certificatePem, key)) {
     throw messages.createError('error.KeyCertificateMismatch', [keyPath, certificateSource]);
