@@ -58,7 +58,7 @@ describe('secret file', () => {
   const cases: Array<[string, (d: string) => Promise<string>, RegExp]> = [
     [
       'a dangling symbolic link',
-      async (d) => {
+      async (d): Promise<string> => {
         await symlink(join(d, 'nowhere', 'target'), join(d, 'link.secret'));
         return join(d, 'link.secret');
       },
@@ -66,7 +66,7 @@ describe('secret file', () => {
     ],
     [
       'a link to an existing file',
-      async (d) => {
+      async (d): Promise<string> => {
         await writeFile(join(d, 'real'), 'keep');
         await symlink(join(d, 'real'), join(d, 'link.secret'));
         return join(d, 'link.secret');
@@ -75,16 +75,16 @@ describe('secret file', () => {
     ],
     [
       'a path under a regular file',
-      async (d) => {
+      async (d): Promise<string> => {
         await writeFile(join(d, 'plain'), 'x');
         return join(d, 'plain', 'app.secret');
       },
       /is a file, not a folder/,
     ],
-    ['a missing folder', async (d) => join(d, 'no', 'such', 'app.secret'), /folder does not exist/],
+    ['a missing folder', async (d): Promise<string> => join(d, 'no', 'such', 'app.secret'), /folder does not exist/],
     [
       'an existing file',
-      async (d) => {
+      async (d): Promise<string> => {
         await writeFile(join(d, 'app.secret'), 'old');
         return join(d, 'app.secret');
       },

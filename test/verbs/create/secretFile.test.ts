@@ -69,19 +69,19 @@ describe('create with --secret-file', function () {
   const unusable: Array<[string, (dir: string) => Promise<string>]> = [
     [
       'a dangling symbolic link',
-      async (dir) => {
+      async (dir): Promise<string> => {
         await symlink(join(dir, 'gone', 'secret'), join(dir, 'link.secret'));
         return join(dir, 'link.secret');
       },
     ],
     [
       'a path under a regular file',
-      async (dir) => {
+      async (dir): Promise<string> => {
         await writeFile(join(dir, 'notes.txt'), 'mine');
         return join(dir, 'notes.txt', 'app.secret');
       },
     ],
-    ['a folder inside the package directory', async (dir) => join(dir, 'force-app', 'app.secret')],
+    ['a folder inside the package directory', async (dir): Promise<string> => join(dir, 'force-app', 'app.secret')],
   ];
   for (const [title, make] of unusable) {
     it(`refuses ${title} before any write or deploy; the project is unchanged`, async () => {
