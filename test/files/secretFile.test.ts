@@ -12,6 +12,15 @@ import { checkSecretFilePlace, SecretFile } from '../../src/files/credentials.js
 
 const isRoot = process.getuid?.() === 0;
 
+function hasGit(): boolean {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function refusal(promise: Promise<unknown>): Promise<Error & { actions?: string[] }> {
   try {
     await promise;
@@ -141,5 +150,17 @@ describe('secret file', () => {
     const linked = await refusal(SecretFile.open(join(dir, 'secrets', 'app.secret'), [pkg]));
     expect(linked.message).to.include('symbolic link on the way leads to').and.include(join(pkg, 'main', 'app.secret'));
     expect(await lstat(join(pkg, 'main', 'app.secret')).catch(() => undefined)).to.equal(undefined);
+  });
+
+  (hasGit() ? it : it.skip)('warns (does not fail) when git would not ignore the secret file; silent outside a repository', async () => {
+    const repo = join(dir, 'repo');
+    await mkdir(repo);
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    const warnings = await checkSecretFilePlace(join(repo, 'app.secret'));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include(join(repo, 'app.secret')).and.include('.gitignore');
+    await writeFile(join(repo, '.gitignore'), '*.secret\n');
+    expect(await checkSecretFilePlace(join(repo, 'app.secret'))).to.deep.equal([]);
+    expect(await checkSecretFilePlace(join(dir, 'outside.secret'))).to.deep.equal([]);
   });
 });
