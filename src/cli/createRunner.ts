@@ -19,6 +19,7 @@ import {
 import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
 import { settleTerminalSize } from './terminalSize.js';
 import { watchInterrupts } from './interrupt.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
@@ -47,7 +48,7 @@ export function toCreateAppFlags(flags: Omit<CreateFlagValues, 'target-org'>): C
   };
 }
 
-export async function runCreate(
+async function runCreateRaw(
   command: SfCommand<CreateAppResult>,
   kind: AppKind,
   flags: CreateFlagValues,
@@ -131,7 +132,10 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
   const rows: Record<string, string | string[]> = {
     [messages.getMessage('label.name')]: result.name,
     [settingLabel('consumerKey')]: result.consumerKey,
-    [settingLabel('consumerSecret')]: result.secretFile
+    // A secret in the result here means its file could not take it (a warning says so): shown this once.
+    [settingLabel('consumerSecret')]: result.consumerSecret
+      ? result.consumerSecret
+      : result.secretFile
       ? messages.getMessage('value.secretFile', [result.secretFile])
       : messages.getMessage('value.noSecret'),
     [settingLabel('callbackUrls')]: result.callbackUrls,
@@ -177,3 +181,6 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
   command.log(`  ${result.loginCommand}`);
   if (result.loginMethod === 'web' && result.secretFile) command.log(messages.getMessage('info.webSecretPrompt', [result.secretFile]));
 }
+
+/** runCreate, with raw file and network errors worded (cli/errors.ts). */
+export const runCreate = (...args: Parameters<typeof runCreateRaw>): ReturnType<typeof runCreateRaw> => explained(() => runCreateRaw(...args));

@@ -14,6 +14,7 @@ import type { AppUpdateResult, UpdateContext } from '../verbs/update/types.js';
 import type { CommandOutput } from './output.js';
 import { describeChange, printableRow, settingLabel } from './appWords.js';
 import { updateInputFromFlags, type UpdateFlagValues } from './updateFlags.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -26,7 +27,7 @@ export type UpdateCommandOutput = Pick<CommandOutput, 'log' | 'warn' | 'table' |
   argv?: string[];
 };
 
-export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: UpdateFlagValues): Promise<AppUpdateResult> {
+async function runUpdateRaw(command: UpdateCommandOutput, kind: AppKind, flags: UpdateFlagValues): Promise<AppUpdateResult> {
   const { name, request } = await resolveUpdateInput(updateInputFromFlags(flags), (m) => command.warn(m));
   if (Object.keys(request).filter((key) => key !== 'insistedSettings').length === 0) throw messages.createError('error.NothingAsked');
   const conn = flags['target-org'].getConnection(flags['api-version']);
@@ -76,3 +77,6 @@ export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResul
     result.sourceFiles.forEach((file) => command.log(`  ${file}`));
   }
 }
+
+/** runUpdate, with raw file and network errors worded (cli/errors.ts). */
+export const runUpdate = (...args: Parameters<typeof runUpdateRaw>): ReturnType<typeof runUpdateRaw> => explained(() => runUpdateRaw(...args));

@@ -3,12 +3,19 @@
  * The key is a credential for the org: it is never put where a deploy would pick it up, never overwrites a file,
  * is readable only by its owner, and is git-ignored when the plugin chooses its place.
  */
-import { execFile } from 'node:child_process';
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { parseCertificatePem, type CertificateInfo, type KeyAndCertificate } from '../model/certificate.js';
+import {
+  certificateMatchesKey,
+  parseCertificatePem,
+  parsePrivateKeyPem,
+  type CertificateInfo,
+  type KeyAndCertificate,
+} from '../model/certificate.js';
+import { gitCheckIgnore, isInside, packageDirectoryHolding } from './realPaths.js';
+
+export { isInside };
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
@@ -53,33 +60,6 @@ const exists = async (path: string): Promise<boolean> =>
     () => false
   );
 
-export function isInside(child: string, parent: string): boolean {
-  const rel = relative(resolve(parent), resolve(child));
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-async function nearestExistingDir(path: string): Promise<string> {
-  let dir = dirname(resolve(path));
-  // eslint-disable-next-line no-await-in-loop
-  while (!(await exists(dir)) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-type GitAnswer = 'ignored' | 'not-ignored' | 'no-repo' | 'no-git';
-
-function gitCheckIgnore(path: string, cwd: string): Promise<GitAnswer> {
-  return new Promise((done) => {
-    // Exit 0: ignored; 1: not ignored; 128: not in a repository (or outside its work tree).
-    execFile('git', ['check-ignore', '-q', '--no-index', path], { cwd, timeout: 5000 }, (error) => {
-      if (!error) return done('ignored');
-      const code = (error as { code?: unknown }).code;
-      if (code === 1) return done('not-ignored');
-      if (code === 'ENOENT') return done('no-git');
-      return done('no-repo');
-    });
-  });
-}
-
 /** Without git: a .gitignore from the key's folder up to the stop folder that names *.key, the file or a folder. */
 async function ignoredByGitignoreFiles(path: string, stopAt: string): Promise<boolean> {
   const target = resolve(path);
@@ -107,12 +87,11 @@ async function ignoredByGitignoreFiles(path: string, stopAt: string): Promise<bo
 
 /** Whether git would ignore the file; undefined when the file is not in a git repository. Never throws. */
 export async function isGitIgnored(path: string, projectRoot?: string): Promise<boolean | undefined> {
-  const cwd = await nearestExistingDir(path);
-  const answer = await gitCheckIgnore(resolve(path), cwd);
+  const answer = await gitCheckIgnore(path);
   if (answer === 'ignored') return true;
   if (answer === 'not-ignored') return false;
   if (answer === 'no-repo') return undefined;
-  return ignoredByGitignoreFiles(path, projectRoot ?? cwd);
+  return ignoredByGitignoreFiles(path, projectRoot ?? dirname(resolve(path)));
 }
 
 /** Where an app's key and certificate go (or are, when the plugin made them): the one rule create and rotation share. */
@@ -156,8 +135,10 @@ export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan
 
   if (privateKeyPath === certificatePath) throw messages.createError('error.KeyFilesSamePath', [privateKeyPath]);
   for (const path of [privateKeyPath, certificatePath]) {
-    const packageDir = options.packageDirectories.find((dir) => isInside(path, dir));
-    if (packageDir) throw messages.createError('error.KeyInPackageDirectory', [path, packageDir]);
+    // Where the file really lands: a linked --output-dir or .sf-oauth-apps/<app> may lead into a package directory.
+    // eslint-disable-next-line no-await-in-loop
+    const held = await packageDirectoryHolding(path, options.packageDirectories);
+    if (held) throw packageDirectoryError('error.KeyInPackageDirectory', path, held);
   }
   const present = await Promise.all([privateKeyPath, certificatePath].map(exists));
   if (!fromUser && present[0] && present[1]) {
@@ -205,9 +186,7 @@ export async function reusableKeyPair(
 
 /** Whether the certificate carries the public half of the private key. */
 export function keyMatchesCertificate(privateKeyPem: string, certificatePem: string): boolean {
-  const fromKey = createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'der' });
-  const fromCertificate = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
-  return fromKey.equals(fromCertificate);
+  return certificateMatchesKey(certificatePem, parsePrivateKeyPem(privateKeyPem));
 }
 
 /**
@@ -245,6 +224,12 @@ export async function writeKeyFiles(
   }
 }
 
+/** "Inside a package directory", naming where a symbolic link on the way really leads. */
+export function packageDirectoryError(name: string, path: string, held: { packageDir: string; realPath: string }): Error {
+  const named = held.realPath === resolve(path) ? path : messages.getMessage('info.throughLink', [path, held.realPath]);
+  return messages.createError(name, [named, held.packageDir]);
+}
+
 /** File mode bits (for checks and tests). */
 export async function fileMode(path: string): Promise<number> {
   return (await stat(path)).mode & 0o777;
@@ -260,22 +245,30 @@ export async function readCertificateFile(path: string, now: Date = new Date()):
   } catch (error) {
     throw messages.createError('error.CertificateUnreadable', [path, error instanceof Error ? error.message : String(error)]);
   }
+  return checkCertificateText(text, path, now);
+}
+
+/**
+ * Checks a certificate's text from a file or a definition file (source names it): one parseable PEM certificate,
+ * valid now; close to its end is a warning.
+ */
+export function checkCertificateText(text: string, source: string, now: Date = new Date()): CertificateFile {
   let parsed: ReturnType<typeof parseCertificatePem>;
   try {
     parsed = parseCertificatePem(text);
   } catch (error) {
-    throw messages.createError('error.CertificateNotPem', [path, error instanceof Error ? error.message : String(error)]);
+    throw messages.createError('error.CertificateNotPem', [source, error instanceof Error ? error.message : String(error)]);
   }
   const { info } = parsed;
   if (info.notAfter.getTime() <= now.getTime()) {
-    throw messages.createError('error.CertificateExpired', [path, info.notAfter.toISOString()]);
+    throw messages.createError('error.CertificateExpired', [source, info.notAfter.toISOString()]);
   }
   if (info.notBefore.getTime() > now.getTime()) {
-    throw messages.createError('error.CertificateNotYetValid', [path, info.notBefore.toISOString()]);
+    throw messages.createError('error.CertificateNotYetValid', [source, info.notBefore.toISOString()]);
   }
   const warnings =
     info.notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * 86_400_000
-      ? [messages.getMessage('warning.CertificateExpiresSoon', [path, info.notAfter.toISOString()])]
+      ? [messages.getMessage('warning.CertificateExpiresSoon', [source, info.notAfter.toISOString()])]
       : [];
   return { pem: parsed.pem, info, warnings };
 }

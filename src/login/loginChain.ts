@@ -6,6 +6,7 @@
  */
 import { sleep as kitSleep } from '@salesforce/kit';
 import { AuthInfo, Config, OrgConfigProperties, SfError, WebOAuthServer } from '@salesforce/core';
+import { causeChain, classifyError } from '../util/errorCause.js';
 import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken } from './tokenEndpoint.js';
 import { loginAside } from './authSwap.js';
 
@@ -22,6 +23,8 @@ export type LoginFailureCause =
   | 'invalidClientCredentials'
   /** The login URL could not be reached at all (DNS, connection, TLS). */
   | 'unreachable'
+  /** A file on this computer (the private key, a program to start) could not be used: Salesforce was never asked. */
+  | 'localFile'
   /** Still "not installed" after the app's propagation time: a wrong login URL or org, not propagation. */
   | 'ecaNotInstalled'
   /** Still "client identifier invalid" after the app's propagation time: as ecaNotInstalled. */
@@ -60,6 +63,18 @@ export function classifyLoginError(message: string, preAuthorized: boolean): Cla
   const lines = message.split('\n').filter((line) => line.trim() && !/^(error authenticating with jwt|errors encountered)/i.test(line.trim()));
   if (lines.length > 0 && lines.every(isNetworkFailure)) return { kind: 'permanent', cause: 'unreachable', message };
   return { kind: 'permanent', cause: 'unknown', message };
+}
+
+/**
+ * classifyLoginError on an attempt's error, after looking through its causes: a local file error (an unreadable
+ * key, a browser that cannot start) or a failure to reach the server is that, whatever words wrap it.
+ */
+export function classifyAttempt(error: unknown, preAuthorized: boolean): ClassifiedLoginError {
+  const message = errorText(error);
+  const real = classifyError(error);
+  if (real.kind === 'file') return { kind: 'permanent', cause: 'localFile', message };
+  if (real.kind === 'network' && causeChain(error).length > 1) return { kind: 'permanent', cause: 'unreachable', message };
+  return classifyLoginError(message, preAuthorized);
 }
 
 export type LoginOptions = {
@@ -144,7 +159,7 @@ export async function withPropagationRetry<T>(
       const value = await attempt();
       return { value, attempts, waitedMs: now() - started };
     } catch (error) {
-      const classified = classifyLoginError(errorText(error), options.preAuthorized);
+      const classified = classifyAttempt(error, options.preAuthorized);
       const time = now();
       const elapsedMs = time - started;
       const whenOld = UNKNOWN_WHEN_OLD[classified.cause];
@@ -215,7 +230,7 @@ export async function loginWithJwt(options: LoginOptions & { privateKeyFile: str
     try {
       await requestJwtToken({ ...options, privateKeyFile: options.privateKeyFile });
     } catch (error) {
-      const { cause } = classifyLoginError(errorText(error), options.preAuthorized);
+      const { cause } = classifyAttempt(error, options.preAuthorized);
       if (cause !== 'wrongAudience' && cause !== 'unknown') throw error;
     }
   };

@@ -308,8 +308,8 @@ describe('createApp against the emulator', function () {
       await writeFile(secretFile, 'keep me');
       org.emulator.clearRequests();
       const error = await failure(createApp(flags('Old_Secret', { requireSecretForWebServer: true, secretFile }), context(dir)));
-      expect(error.name).to.equal('SecretFileExistsError');
-      expect(error.message).to.include(secretFile);
+      expect(error.name).to.equal('SecretFileUnusableError');
+      expect(error.message).to.include(secretFile).and.include('already exists');
       expect(await readFile(secretFile, 'utf8')).to.equal('keep me');
       expect(writes()).to.deep.equal([]);
     });
@@ -391,7 +391,7 @@ describe('createApp against the emulator', function () {
       expect(result.username).to.equal(standard.username);
     });
 
-    it('stops at once when the private key does not match the certificate (invalid assertion)', async () => {
+    it('refuses a private key that does not match the certificate before anything is sent', async () => {
       const dir = await makeProject();
       const pair = generateKeyAndCertificate({ commonName: 'mine', days: 30 });
       const other = generateKeyAndCertificate({ commonName: 'other', days: 30 });
@@ -404,11 +404,11 @@ describe('createApp against the emulator', function () {
       const error = await failure(
         createApp(flags('Wrong_Key', { login: 'jwt', certificateFile, jwtKeyFile }), context(dir), progress)
       );
-      expect(error.name).to.equal('LoginFailedError');
-      expect(error.message).to.include('invalid assertion');
-      expect(error.actions?.[0]).to.include('private key does not match the certificate');
+      // Checked before anything is sent (issue 10 item 8): before, the app was created and the login failed after it.
+      expect(error.name).to.equal('KeyCertificateMismatchError');
+      expect(error.message).to.include(jwtKeyFile).and.include(certificateFile);
       expect(waits, 'no retry').to.deep.equal([]);
-      expect(org.emulator.store.read('ConnectedApp', 'Wrong_Key'), 'the app was created').to.not.equal(undefined);
+      expect(org.emulator.store.read('ConnectedApp', 'Wrong_Key'), 'the app was created').to.equal(undefined);
     });
 
     it('stops at once when the app lacks the refresh_token scope', async () => {

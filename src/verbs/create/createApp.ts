@@ -4,7 +4,6 @@
  * wrappers around this.
  */
 import { Messages } from '@salesforce/core';
-import { writeSecretFile } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import type { DeployOutcome } from '../../org/deploy.js';
 import { readConsumerKey } from '../../org/consumerCredentials.js';
@@ -25,6 +24,7 @@ import { loginWithNewApp } from './login.js';
 import { recordCreate } from './interruption.js';
 import { rerunCommand } from './rerun.js';
 import { describeResult } from './result.js';
+import { openSecretFile, saveSecret, settleAfterFailure, withUnsavedSecret } from './secret.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
 
 export type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress } from './types.js';
@@ -73,37 +73,80 @@ export async function createApp(
     return { ...result, dryRun: { components } };
   }
 
-  // 2. Key and certificate, then the source files (never with a secret).
+  // 2. The secret file (made now: a secret that cannot be saved must stop the create before anything is sent), the key
+  // and certificate, then the source files (never with a secret).
   progress.stage('write');
-  if (plan.keyPlan && plan.generated) {
-    await writeKeyFiles(plan.keyPlan, plan.generated);
-    plan.keyPlan.warnings.forEach(warn);
-    recordCreate(progress, { keyFiles: [plan.keyPlan.privateKeyPath, plan.keyPlan.certificatePath] });
+  const pendingSecret = await openSecretFile(plan.definition.consumerSecret, flags.secretFile, plan.project.packageDirectories);
+  let deployStarted = false;
+  let outcome: DeployOutcome;
+  let writtenSource: string[];
+  try {
+    if (plan.keyPlan && plan.generated) {
+      await writeKeyFiles(plan.keyPlan, plan.generated);
+      plan.keyPlan.warnings.forEach(warn);
+      recordCreate(progress, { keyFiles: [plan.keyPlan.privateKeyPath, plan.keyPlan.certificatePath] });
+    }
+    const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
+    writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
+    recordCreate(progress, { sourceFiles: writtenSource, newFolders });
+
+    // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
+    progress.stage('deploy');
+    deployStarted = true;
+    recordCreate(progress, { appInOrg: 'sent' });
+    outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
+    recordCreate(progress, { appInOrg: 'yes' });
+  } catch (error) {
+    throw await settleAfterFailure(pendingSecret, error, deployStarted);
   }
-  const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
-  const writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
-  recordCreate(progress, { sourceFiles: writtenSource, newFolders });
-
-  // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
-  progress.stage('deploy');
-  recordCreate(progress, { appInOrg: 'sent' });
-  const outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
-  recordCreate(progress, { appInOrg: 'yes' });
   const appChangedAt = Date.now();
+  // The app exists: its secret reaches the user now, in the file or (if the file fails) in the result.
+  const unsavedSecret = await saveSecret(pendingSecret, warn);
+  if (pendingSecret && !unsavedSecret) {
+    recordCreate(progress, { secretFile: pendingSecret.file.path });
+    progress.info(messages.getMessage('info.secretWritten', [pendingSecret.file.path]));
+  }
+  try {
+    return await finishCreate(plan, { ...flags, secretFile: unsavedSecret ? undefined : flags.secretFile }, context, {
+      outcome,
+      writtenSource,
+      warnings,
+      warn,
+      progress,
+      openBrowser,
+      appChangedAt,
+      unsavedSecret,
+    });
+  } catch (error) {
+    throw withUnsavedSecret(error, unsavedSecret, flags.secretFile);
+  }
+}
 
+/** After the deploy: the consumer key, the result, and the login. */
+async function finishCreate(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  run: {
+    outcome: DeployOutcome;
+    writtenSource: string[];
+    warnings: string[];
+    warn: (m: string) => void;
+    progress: CreateProgress;
+    openBrowser?: BrowserOpener;
+    appChangedAt: number;
+    unsavedSecret?: string;
+  }
+): Promise<CreateAppResult> {
+  const { outcome, writtenSource, warnings, warn, progress, openBrowser, appChangedAt } = run;
   // 4. Consumer key: we set it, and read it back to be sure the org took it.
   progress.stage('consumerKey');
   const consumerKey =
     (await readConsumerKey(context.conn, context.kind, plan.definition.name, warn)) ??
     plan.definition.consumerKey ??
     '';
-  if (plan.definition.consumerSecret && flags.secretFile) {
-    await writeSecretFile(flags.secretFile, plan.definition.consumerSecret);
-    recordCreate(progress, { secretFile: flags.secretFile });
-    progress.info(messages.getMessage('info.secretWritten', [flags.secretFile]));
-  }
-
   const result = describeResult(plan, flags, context, { consumerKey, outcome, writtenSource, warnings });
+  if (run.unsavedSecret) result.consumerSecret = run.unsavedSecret;
 
   // 5. Log in with the new app.
   if (flags.login) {
