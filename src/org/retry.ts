@@ -1,6 +1,7 @@
 /*
- * Transient faults of an org: reads are retried with backoff; a write whose outcome is unknown is checked in the org
- * before it is sent again (a blind retry could make something twice, or fail on what the first attempt made).
+ * Transient faults of an org (docs/salesforce-facts.md#f-transient-faults): reads are retried with backoff; a write
+ * whose outcome is unknown is checked in the org before it is sent again (a blind retry could make something twice,
+ * or fail on what the first attempt made).
  */
 import { sleep } from '@salesforce/kit';
 

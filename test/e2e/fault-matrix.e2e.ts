@@ -6,6 +6,8 @@
  */
 import { registerFileFaults } from './faultMatrix/files.js';
 import { registerLoginFaults } from './faultMatrix/login.js';
+import { registerRerunCases } from './faultMatrix/rerun.js';
 
 registerLoginFaults();
 registerFileFaults();
+registerRerunCases();

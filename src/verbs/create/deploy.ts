@@ -142,7 +142,9 @@ function faultError(outcome: Fault, plan: CreationPlan, flags: CreateAppFlags, c
       : messages.getMessage('info.faultOrgUnknown', [info.article, plan.definition.name, presence.detail ?? '']);
   const userPlacedKey = flags.outputDir !== undefined || flags.jwtKeyFile !== undefined;
   const rerun = rerunCommand(context, plan, userPlacedKey);
-  const error = messages.createError('error.DeployFault', [name, oneLine(errorMessage(fault)), inOrg, kept], [rerun]);
+  // SOAP faults repeat their code in the message ("UNKNOWN_EXCEPTION: An unexpected error...").
+  const said = oneLine(errorMessage(fault)).replace(new RegExp(`^${name}:\\s*`), '');
+  const error = messages.createError('error.DeployFault', [name, said, inOrg, kept], [rerun]);
   if (presence.state === 'part') error.actions = [...(error.actions ?? []), messages.getMessage('info.faultPartDelete', [info.topic, plan.definition.name])];
   // For scripts: what the org holds, and the command that finishes the job.
   error.setData({ appInOrg: presence.state, rerunCommand: rerun });
