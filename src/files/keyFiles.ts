@@ -8,6 +8,8 @@ import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { parseCertificatePem, type CertificateInfo } from '../model/certificate.js';
+// A certificate closer than this to its end is accepted with a warning.
+import { EXPIRY_WARNING_DAYS } from '../model/certificateExpiry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
@@ -16,8 +18,6 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
 export const DEFAULT_KEY_FOLDER = '.sf-oauth-apps';
 export const KEY_FILE_NAME = 'server.key';
 export const CERTIFICATE_FILE_NAME = 'server.crt';
-/** A certificate closer than this to its end is accepted with a warning. */
-const EXPIRY_WARNING_DAYS = 30;
 
 export type KeyFileOptions = {
   appName: string;

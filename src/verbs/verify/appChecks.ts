@@ -15,7 +15,10 @@ export function appChecks(facts: VerifyFacts): VerifyCheck[] {
   if (!record) return [check('app', 'fail', 'app.missing', [info.article, name], appCommand(facts, 'list'))];
   const checks = [check('app', 'pass', 'app.found', [info.article, name])];
   const unreadable = record.gaps.filter((gap) => gap.reason === 'unreadable');
-  const missingTypes = info.componentTypes.filter(
+  // The components that hold settings a login depends on. Others (an External Client App's plugin policies) may be
+  // absent: apps made in Setup often have none, and the app is then enabled (docs/salesforce-facts.md#f-eca-types).
+  const required = info.settingHolders.map((holder) => holder.type);
+  const missingTypes = required.filter(
     (type) => !record.components.some((c) => c.type === type) && !unreadable.some((gap) => gap.type === type)
   );
   // A component that is there but lacks the settings it should hold (a connected app without OAuth settings).
@@ -36,7 +39,7 @@ export function appChecks(facts: VerifyFacts): VerifyCheck[] {
     const detail = unreadable.map((gap) => `${gap.type}: ${gap.detail ?? ''}`).join('; ');
     checks.push(check('components', 'warn', 'components.unreadable', [detail]));
   } else {
-    checks.push(check('components', 'pass', 'components.found', [record.components.length, info.componentTypes.join(', ')]));
+    checks.push(check('components', 'pass', 'components.found', [record.components.map((c) => c.type).join(', ')]));
   }
   return checks;
 }

@@ -15,9 +15,9 @@ export function certificateChecks(facts: VerifyFacts): VerifyCheck[] {
   const unknown = unknownSetting(facts, 'certificate', 'certificate');
   if (unknown) return [unknown];
   const certificate = facts.record?.definition.certificate;
-  const keyFile = facts.options.jwtKeyFile;
-  // A new key pair, written where the user keeps theirs when they named it.
-  const rotate = appCommand(facts, 'rotate-certificate', ...(keyFile ? ['--jwt-key-file', keyFile] : []));
+  // A new key pair in the plugin's key folder for this app. Not at --jwt-key-file: that file may be another app's key,
+  // which rotate-certificate would set aside.
+  const rotate = appCommand(facts, 'rotate-certificate');
   if (!certificate) return [check('certificate', 'fail', 'certificate.none', [facts.options.name], rotate)];
   const expiry = certificateExpiryOf(certificate, facts.now);
   if (!expiry) return [check('certificate', 'fail', 'certificate.unreadable', [facts.options.name], rotate)];

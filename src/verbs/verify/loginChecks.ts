@@ -71,7 +71,7 @@ function fixFor(facts: VerifyFacts, cause: LoginFailureCause): string | undefine
   switch (cause) {
     case 'badSignature':
     case 'invalidClientCredentials':
-      return appCommand(facts, 'rotate-certificate', ...(facts.options.jwtKeyFile ? ['--jwt-key-file', facts.options.jwtKeyFile] : []));
+      return appCommand(facts, 'rotate-certificate');
     case 'missingRefreshTokenScope':
       return appCommand(facts, 'update', '--add-scopes', 'refresh_token');
     case 'wrongAudience':

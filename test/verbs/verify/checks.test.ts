@@ -74,6 +74,12 @@ describe('verify checks', () => {
     expect(appChecks(missing)[1].fix).to.include('sf external-client-app delete --name Checked');
   });
 
+  it('components: an External Client App without plugin policies (as Setup makes many) is complete', () => {
+    const base = facts('ExternalClientApplication');
+    const components = base.record!.components.filter((c) => c.type !== 'ExtlClntAppConfigurablePolicies');
+    expect(appChecks({ ...base, record: { ...base.record!, components } })[1].status).to.equal('pass');
+  });
+
   it('certificate: the 30-day warning boundary', () => {
     const at = (iso: string): string => certificateChecks(facts('ConnectedApp', {}, { now: new Date(iso) }))[0].status;
     // Valid until 2027-01-01: 30 days left on 2026-12-02, 29 on 2026-12-03.

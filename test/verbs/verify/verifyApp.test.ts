@@ -126,7 +126,7 @@ describe('verify against the emulator', function () {
         const old = byId(await verify(kind, `Ver_${short}_Expired`, { jwtKeyFile: goodKeyFile }), 'certificate');
         expect(old.status).to.equal('fail');
         expect(old.message).to.match(/expired on \d{4}-\d\d-\d\d \(30 days ago\)/);
-        expect(old.fix).to.equal(`sf ${topic} rotate-certificate --name Ver_${short}_Expired --target-org ${org.emulator.username} --jwt-key-file ${goodKeyFile}`);
+        expect(old.fix).to.equal(`sf ${topic} rotate-certificate --name Ver_${short}_Expired --target-org ${org.emulator.username}`);
         const due = byId(await verify(kind, `Ver_${short}_Soon`), 'certificate');
         expect(due.status).to.equal('warn');
         expect(due.message).to.include('in 9 days');
@@ -141,7 +141,7 @@ describe('verify against the emulator', function () {
         expect(notKey.message).to.include('a PEM CERTIFICATE');
         const wrong = byId(await verify(kind, healthy, { jwtKeyFile: otherKeyFile }), 'key-file');
         expect(wrong.status).to.equal('fail');
-        expect(wrong.fix).to.equal(`sf ${topic} rotate-certificate --name ${healthy} --target-org ${org.emulator.username} --jwt-key-file ${otherKeyFile}`);
+        expect(wrong.fix).to.equal(`sf ${topic} rotate-certificate --name ${healthy} --target-org ${org.emulator.username}`);
       });
 
       it('fails the scopes check without refresh_token and warns without web', async () => {
