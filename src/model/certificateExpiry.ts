@@ -8,7 +8,7 @@ import { parseCertificatePem } from './certificate.js';
 
 const DAY_MS = 86_400_000;
 
-/** verify warns when fewer days than this are left; Salesforce's own expiry reminders start 30 days ahead. */
+/** Fewer days left than this is worth a warning (verify; a certificate file given to create or rotate-certificate). */
 export const EXPIRY_WARNING_DAYS = 30;
 
 export type CertificateExpiry = {

@@ -16,7 +16,8 @@ export function appChecks(facts: VerifyFacts): VerifyCheck[] {
   const checks = [check('app', 'pass', 'app.found', [info.article, name])];
   const unreadable = record.gaps.filter((gap) => gap.reason === 'unreadable');
   // The components that hold settings a login depends on. Others (an External Client App's plugin policies) may be
-  // absent: apps made in Setup often have none, and the app is then enabled (docs/salesforce-facts.md#f-eca-types).
+  // absent: apps made in Setup may have none (src/metadata/appKinds.ts settingHolders; their switches,
+  // docs/salesforce-facts.md#f-eca-disabled, are only off when deployed so).
   const required = info.settingHolders.map((holder) => holder.type);
   const missingTypes = required.filter(
     (type) => !record.components.some((c) => c.type === type) && !unreadable.some((gap) => gap.type === type)

@@ -1,6 +1,7 @@
 /*
  * The certificate the org checks JWT signatures with (docs/salesforce-facts.md#f-jwt-certificate): there, valid now,
- * how long it has left; and, given --jwt-key-file, whether that file is the private key that belongs to it.
+ * how long it has left (#f-jwt-certificate-expiry); and, given --jwt-key-file, whether that file is the private key
+ * that belongs to it.
  */
 import { certificatePublicKey } from '../../model/certificate.js';
 import { certificateExpiryOf, EXPIRY_WARNING_DAYS } from '../../model/certificateExpiry.js';
