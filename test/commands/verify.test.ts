@@ -40,6 +40,8 @@ for (const { topic, short, Verify, create } of COMMANDS) {
     });
     beforeEach(() => {
       ux = stubSfCommandUx(sandbox);
+      // Other commands' tests may leave an exit code behind; this one's own must be seen.
+      process.exitCode = undefined;
     });
     afterEach(() => {
       sandbox.restore();
