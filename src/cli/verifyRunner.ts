@@ -31,7 +31,6 @@ export async function runVerify(command: CommandOutput, kind: AppKind, flags: Ve
       targetOrg,
       username: flags.username ?? targetOrg,
       loginUrl: flags['instance-url']?.href.replace(/\/+$/, '') ?? instanceUrl,
-      loginUrlGiven: flags['instance-url'] !== undefined,
       jwtKeyFile: flags['jwt-key-file'],
       loginCheck: flags['login-check'] ?? false,
     },

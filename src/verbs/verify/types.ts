@@ -27,7 +27,6 @@ export type VerifyOptions = {
   username: string;
   /** --instance-url, else the target org's instance URL (its My Domain), as create logs in. */
   loginUrl: string;
-  loginUrlGiven: boolean;
   jwtKeyFile?: string;
   loginCheck: boolean;
 };

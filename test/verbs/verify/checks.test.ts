@@ -33,7 +33,6 @@ function facts(kind: AppKind = 'ConnectedApp', overrides: Partial<OAuthAppDefini
       targetOrg: 'me@example.com',
       username: 'me@example.com',
       loginUrl: 'https://acme.my.salesforce.com',
-      loginUrlGiven: false,
       loginCheck: false,
     },
     record,

@@ -74,7 +74,6 @@ describe('verify against the emulator', function () {
         targetOrg: org.emulator.username,
         username: org.emulator.username,
         loginUrl: org.emulator.instanceUrl,
-        loginUrlGiven: false,
         loginCheck: false,
         ...options,
       },
@@ -196,16 +195,16 @@ describe('verify against the emulator', function () {
       });
 
       it('fails the login URL of the other kind of org, and says which audience the org takes', async () => {
-        const prod = byId(await verify(kind, healthy, { loginUrl: 'https://test.salesforce.com', loginUrlGiven: true }), 'login-url');
+        const prod = byId(await verify(kind, healthy, { loginUrl: 'https://test.salesforce.com' }), 'login-url');
         expect(prod.status).to.equal('fail');
         expect(prod.message).to.include('https://login.salesforce.com');
         expect(prod.fix).to.include(`--instance-url ${org.emulator.instanceUrl}`);
         org.emulator.state.setSandbox(true);
-        const sandbox = byId(await verify(kind, healthy, { loginUrl: 'https://login.salesforce.com', loginUrlGiven: true }), 'login-url');
+        const sandbox = byId(await verify(kind, healthy, { loginUrl: 'https://login.salesforce.com' }), 'login-url');
         expect(sandbox.status).to.equal('fail');
         expect(sandbox.message).to.include('https://test.salesforce.com');
-        expect(byId(await verify(kind, healthy, { loginUrl: 'https://test.salesforce.com', loginUrlGiven: true }), 'login-url').status).to.equal('pass');
-        expect(byId(await verify(kind, healthy, { loginUrl: 'https://other.my.salesforce.com', loginUrlGiven: true }), 'login-url').status).to.equal('warn');
+        expect(byId(await verify(kind, healthy, { loginUrl: 'https://test.salesforce.com' }), 'login-url').status).to.equal('pass');
+        expect(byId(await verify(kind, healthy, { loginUrl: 'https://other.my.salesforce.com' }), 'login-url').status).to.equal('warn');
       });
 
       it('warns about JWT-based access tokens', async () => {
