@@ -13,6 +13,8 @@ import {
   type CertificateInfo,
   type KeyAndCertificate,
 } from '../model/certificate.js';
+// A certificate closer than this to its end is accepted with a warning.
+import { EXPIRY_WARNING_DAYS } from '../model/certificateExpiry.js';
 import { gitCheckIgnore, isInside, packageDirectoryHolding } from './realPaths.js';
 
 export { isInside };
@@ -24,8 +26,6 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
 export const DEFAULT_KEY_FOLDER = '.sf-oauth-apps';
 export const KEY_FILE_NAME = 'server.key';
 export const CERTIFICATE_FILE_NAME = 'server.crt';
-/** A certificate closer than this to its end is accepted with a warning. */
-const EXPIRY_WARNING_DAYS = 30;
 
 export type KeyFileOptions = {
   appName: string;

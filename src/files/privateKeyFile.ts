@@ -1,8 +1,10 @@
 /*
- * A private key the user already has (--jwt-key-file next to a certificate), checked before anything is sent: it
- * exists, it is an unencrypted private key, and it is the key of the certificate that goes to the org. A mismatch
- * found only at login (or never, without --login) would leave an app, or a rotated certificate, no key can use.
+ * A private key file the user has, read before anything is sent or checked: it exists, it is an unencrypted private
+ * key (sf org login jwt asks no passphrase), and it is the key of the certificate that goes to (or is in) the org. A
+ * mismatch found only at login, or never without --login, would leave an app, or a rotated certificate, no key can use.
+ * Nothing is written; the key itself never leaves here.
  */
+import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { certificateMatchesKey, parsePrivateKeyPem, PrivateKeyError, type PrivateKeyProblem } from '../model/certificate.js';
@@ -38,5 +40,28 @@ export async function checkKeyMatchesCertificate(keyPath: string, certificatePem
   }
   if (!certificateMatchesKey(certificatePem, key)) {
     throw messages.createError('error.KeyCertificateMismatch', [keyPath, certificateSource]);
+  }
+}
+
+/** What verify learns from a key file, as a state rather than an error: a check reports it with its fix. */
+export type PrivateKeyFile =
+  | { state: 'missing'; detail: string }
+  /** Not a private key: a certificate, a public key, an encrypted key, or anything else. */
+  | { state: 'notAKey'; detail: string }
+  /** The public key that belongs to the private key (SPKI, DER, base64). */
+  | { state: 'key'; publicKey: string };
+
+export async function readPrivateKeyFile(path: string): Promise<PrivateKeyFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return { state: 'missing', detail: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+  try {
+    const key = parsePrivateKeyPem(text);
+    return { state: 'key', publicKey: createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('base64') };
+  } catch (error) {
+    return { state: 'notAKey', detail: error instanceof Error ? error.message : String(error) };
   }
 }

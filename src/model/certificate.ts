@@ -22,6 +22,8 @@ export type CertificateOptions = {
   days: number;
   /** RSA modulus length; Salesforce accepts 2048 and 4096. */
   bits?: number;
+  /** Start of validity (default: a minute ago); `days` counts from it. */
+  notBefore?: Date;
 };
 
 /** Makes an RSA private key and a self-signed SHA-256 certificate for it. */
@@ -37,7 +39,7 @@ export function generateKeyAndCertificate(options: CertificateOptions): KeyAndCe
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
   cert.serialNumber = serial.toString('hex');
-  const notBefore = new Date(Date.now() - 60_000);
+  const notBefore = new Date(options.notBefore?.getTime() ?? Date.now() - 60_000);
   notBefore.setMilliseconds(0);
   const notAfter = new Date(notBefore.getTime() + options.days * 86_400_000);
   cert.validity.notBefore = notBefore;
@@ -86,6 +88,12 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
       fingerprint256: cert.fingerprint256,
     },
   };
+}
+
+/** The certificate's public key (SPKI, DER, base64), to compare with a private key's. */
+export function certificatePublicKey(certificate: string): string {
+  const [block] = parseCertificatePem(toCertificatePem(certificate)).pem.split(/(?<=-----END CERTIFICATE-----)/);
+  return new X509Certificate(block).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 }
 
 export type CertificateSummary = { expires?: string; fingerprint?: string };
