@@ -87,8 +87,9 @@ export async function createApp(
       recordCreate(progress, { keyFiles: [plan.keyPlan.privateKeyPath, plan.keyPlan.certificatePath] });
     }
     const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
+    // Told before writing: an interruption half way removes these (new files only, never one --overwrite replaces).
+    recordCreate(progress, { sourceFiles: plan.sourcePlan?.files.filter((file) => !file.replaces).map((file) => file.path) ?? [], newFolders });
     writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
-    recordCreate(progress, { sourceFiles: writtenSource, newFolders });
 
     // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
     progress.stage('deploy');
