@@ -94,3 +94,18 @@ export async function writeCheckedInOrg<T>(
     }
   }
 }
+
+/**
+ * A fault in words: its code without the SOAP prefix, and its message on one line without repeating the code (SOAP
+ * faults start their message with it) and without HTML (a load balancer's 503 page).
+ */
+export function describeFault(error: unknown): { code: string; message: string } {
+  const code = String((error as { name?: unknown } | undefined)?.name ?? 'Error').replace(/^sf:/, '');
+  const text = error instanceof Error ? error.message : String(error);
+  const message = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(new RegExp(`^${code.replace(/[^\w]/g, '')}:\\s*`), '');
+  return { code, message };
+}

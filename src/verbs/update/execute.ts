@@ -13,7 +13,7 @@ import { deployZip, updateWithCrud, type DeployOutcome } from '../../org/deploy.
 import { readConsumerKey } from '../../org/consumerCredentials.js';
 import { findSourceFiles } from '../../files/sourceFiles.js';
 import { errorMessage } from '../../util/records.js';
-import { writeCheckedInOrg } from '../../org/retry.js';
+import { describeFault, writeCheckedInOrg } from '../../org/retry.js';
 import { applyElementChanges } from './merge.js';
 import { changeInOrg, replanOnFreshState } from './conflict.js';
 import type { AppUpdateResult, SourceFileWrite, UpdateContext, UpdatePlan } from './types.js';
@@ -46,10 +46,10 @@ async function sendChecked(plan: UpdatePlan, context: UpdateContext): Promise<De
   );
   if (outcome.state === 'written') return outcome.value;
   if (outcome.state === 'inOrg') return { method, success: true, requests: plan.components.length, problems: [] };
-  const name = String((outcome.error as { name?: unknown }).name ?? 'Error').replace(/^sf:/, '');
+  const fault = describeFault(outcome.error);
   throw messages.createError(
     'error.UpdateFault',
-    [appKindInfo(plan.kind).article, plan.name, name, errorMessage(outcome.error).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()],
+    [appKindInfo(plan.kind).article, plan.name, fault.code, fault.message],
     [context.rerunCommand ?? `sf ${appKindInfo(plan.kind).topic} update --name ${plan.name}`]
   );
 }
