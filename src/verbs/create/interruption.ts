@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { Messages, SfError } from '@salesforce/core';
 import { removeEmptyFolders } from '../../files/folders.js';
-import { quote } from './rerun.js';
+import { quote } from '../../util/shell.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.interruption');
