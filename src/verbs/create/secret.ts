@@ -30,7 +30,10 @@ export async function openSecretFile(
  */
 export async function settleAfterFailure(pending: PendingSecret | undefined, error: unknown, deployStarted: boolean): Promise<unknown> {
   if (!pending) return error;
-  if (!deployStarted || REFUSED.has((error as Error).name)) {
+  // Refused outright, or the org was asked after a fault and holds none of the app: the secret was never used, and a
+  // file left behind would stop the rerun the error advises (a secret file is never overwritten).
+  const appInOrg = (error as { data?: { appInOrg?: string } }).data?.appInOrg;
+  if (!deployStarted || REFUSED.has((error as Error).name) || appInOrg === 'none') {
     await pending.file.discard();
     return error;
   }

@@ -120,8 +120,23 @@ describe('create with --secret-file', function () {
   it('a deploy whose outcome is unknown keeps the secret in the file (the app may hold it)', async () => {
     const dir = await makeProject();
     const secretFile = join(dir, 'unknown.secret');
-    org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 1 });
-    await failure(createApp(flags('Unknown_Secret', secretFile, { noCertificate: true }), context(dir)));
+    // The create and its one resend fail, and the org cannot be asked whether it took the app.
+    org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 2 });
+    org.emulator.faults.add({ kind: 'http500', operation: 'readMetadata', armedBy: 'createMetadata' });
+    const error = await failure(createApp(flags('Unknown_Secret', secretFile, { noCertificate: true }), context(dir)));
+    org.emulator.faults.clear();
+    expect(error.name).to.equal('DeployFaultError');
+    expect((await readFile(secretFile, 'utf8')).trim()).to.match(/^[A-Za-z0-9]{64}$/);
+  });
+
+  it('a fault after which the org holds none of the app takes the empty file away, so the advised rerun works', async () => {
+    const dir = await makeProject();
+    const secretFile = join(dir, 'none.secret');
+    org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 2 });
+    const error = await failure(createApp(flags('None_Secret', secretFile, { noCertificate: true }), context(dir)));
+    expect(error.name).to.equal('DeployFaultError');
+    expect(await lstat(secretFile).catch(() => undefined)).to.equal(undefined);
+    await createApp(flags('None_Secret', secretFile, { noCertificate: true }), context(dir));
     expect((await readFile(secretFile, 'utf8')).trim()).to.match(/^[A-Za-z0-9]{64}$/);
   });
 
