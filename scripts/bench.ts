@@ -1,5 +1,6 @@
 /*
  * npm run bench [-- --quick] [-- --markdown] [-- --tgz <file>] [-- --reps <n>] [-- --help-runs <n>] [-- --latencies 25,100]
+ *   [-- --out <file.json>]
  *
  * Measures the plugin as users get it: `npm pack` of this checkout (or the tarball given with --tgz), installed with
  * the real sf (`sf plugins install file:<tgz>` in a fresh HOME), never the linked dev checkout. Against the org
@@ -10,11 +11,11 @@
  * - process start to the first request the emulator receives, and peak RSS, of create beside `sf org login jwt`;
  * - `--help` of every command beside `sf org login jwt --help` (CPU and wall, pair by pair).
  * Ratios are medians of the per-pair ratios. Prints a table (--markdown: the README's) and writes
- * bench-results/latest.json. --quick: one pair per kind and latency, 3 help pairs of three commands.
+ * bench-results/latest.json (or --out). --quick: one pair per kind and latency, 3 help pairs of three commands.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { startEmulator, type Emulator } from '../test/emulator/server.js';
 import { SfSession, describeRun, repoRoot } from '../test/e2e/harness.js';
@@ -41,6 +42,7 @@ const { values: opts } = parseArgs({
     reps: { type: 'string' },
     'help-runs': { type: 'string' },
     latencies: { type: 'string', default: '25,100' },
+    out: { type: 'string' },
   },
 });
 const reps = Number(opts.reps ?? (opts.quick ? 1 : 3));
@@ -290,9 +292,9 @@ async function main(): Promise<void> {
     const rows = await benchCreate(ours, official);
     const table = markdown(rows, help);
     process.stdout.write(opts.markdown ? table : `\n${table}\n${details(rows)}\n`);
-    const out = join(repoRoot, 'bench-results');
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'latest.json'), JSON.stringify({ tgz, latencies, reps, helpRuns, rows, help }, null, 2));
+    const out = opts.out ?? join(repoRoot, 'bench-results', 'latest.json');
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, JSON.stringify({ tgz, latencies, reps, helpRuns, rows, help }, null, 2));
   } finally {
     await ours.dispose();
     await official.dispose();
