@@ -1,6 +1,7 @@
 /*
- * Transient faults of an org: reads are retried with backoff; a write whose outcome is unknown is checked in the org
- * before it is sent again (a blind retry could make something twice, or fail on what the first attempt made).
+ * Transient faults of an org (docs/salesforce-facts.md#f-transient-faults): reads are retried with backoff; a write
+ * whose outcome is unknown is checked in the org before it is sent again (a blind retry could make something twice,
+ * or fail on what the first attempt made).
  */
 import { sleep } from '@salesforce/kit';
 
@@ -92,4 +93,19 @@ export async function writeCheckedInOrg<T>(
       await sleep(delay);
     }
   }
+}
+
+/**
+ * A fault in words: its code without the SOAP prefix, and its message on one line without repeating the code (SOAP
+ * faults start their message with it) and without HTML (a load balancer's 503 page).
+ */
+export function describeFault(error: unknown): { code: string; message: string } {
+  const code = String((error as { name?: unknown } | undefined)?.name ?? 'Error').replace(/^sf:/, '');
+  const text = error instanceof Error ? error.message : String(error);
+  const message = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(new RegExp(`^${code.replace(/[^\w]/g, '')}:\\s*`), '');
+  return { code, message };
 }

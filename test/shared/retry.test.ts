@@ -3,7 +3,7 @@
  * last part drives real jsforce calls against the emulator's injected faults, so the error shapes are the real ones.
  */
 import { expect } from 'chai';
-import { isTransientFault, withReadRetry, writeCheckedInOrg } from '../../src/org/retry.js';
+import { describeFault, isTransientFault, withReadRetry, writeCheckedInOrg } from '../../src/org/retry.js';
 import { readComponent } from '../../src/org/metadataReads.js';
 import { startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
@@ -27,6 +27,17 @@ describe('retry of transient faults', function () {
     for (const error of [fault('sf:INVALID_SESSION_ID'), fault('sf:INVALID_TYPE'), fault('ERROR_HTTP_404'), fault('Error', { code: 'ENOENT' }), 'text', undefined]) {
       expect(isTransientFault(error), String(error)).to.equal(false);
     }
+  });
+
+  it('puts a fault in words: the code without its SOAP prefix, the message without HTML or the code again', () => {
+    expect(describeFault(fault('sf:UNKNOWN_EXCEPTION', { message: 'UNKNOWN_EXCEPTION: An unexpected error occurred.' }))).to.deep.equal({
+      code: 'UNKNOWN_EXCEPTION',
+      message: 'An unexpected error occurred.',
+    });
+    expect(describeFault(Object.assign(new Error('<html><body>Service temporarily unavailable.</body></html>'), { name: 'ERROR_HTTP_503' }))).to.deep.equal({
+      code: 'ERROR_HTTP_503',
+      message: 'Service temporarily unavailable.',
+    });
   });
 
   it('retries a read after transient faults, waiting the given delays, and returns its answer', async () => {

@@ -148,6 +148,8 @@ async function updateExisting(
     }
   ));
   update.warnings.forEach(run.warn);
+  // The secret sent by the run that failed was never saved (it would have been written after the deploy).
+  if (plan.resume && (flags.secretFile ?? flags.showSecret)) run.warn(messages.getMessage('warning.SecretNotResumed', [plan.definition.name]));
   const appChangedAt = update.deployed ? Date.now() : undefined;
   const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: update.deploy?.requests ?? 0, problems: [] };
   const { certificate, keyFiles, ...updateResult } = update;

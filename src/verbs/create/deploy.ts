@@ -11,9 +11,8 @@ import type { MetadataComponent } from '../../model/appModel.js';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
 import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
 import { readComponents, RequestCounter } from '../../org/metadataReads.js';
-import { isTransientFault, READ_RETRY_DELAYS_MS, writeCheckedInOrg } from '../../org/retry.js';
+import { describeFault, isTransientFault, READ_RETRY_DELAYS_MS, writeCheckedInOrg } from '../../org/retry.js';
 import { removeEmptyFolders } from '../../files/folders.js';
-import { errorMessage } from '../../util/records.js';
 import { quote, rerunCommand, withoutFlags } from './rerun.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
@@ -126,14 +125,15 @@ async function appPresence(context: CreateAppContext, components: readonly Metad
     const state = missing.length === 0 ? 'whole' : missing.length === components.length ? 'none' : 'part';
     return { state, missing };
   } catch (error) {
-    return { state: 'unknown', missing: [], detail: oneLine(errorMessage(error)) };
+    const { code, message } = describeFault(error);
+    return { state: 'unknown', missing: [], detail: `${code}: ${message}` };
   }
 }
 
 function faultError(outcome: Fault, plan: CreationPlan, flags: CreateAppFlags, context: CreateAppContext, kept: string): Error {
   const info = appKindInfo(context.kind);
   const { fault, presence } = outcome;
-  const name = String((fault as { name?: unknown }).name ?? 'Error').replace(/^sf:/, '');
+  const { code, message } = describeFault(fault);
   const inOrg =
     presence.state === 'none'
       ? messages.getMessage('info.faultNothingInOrg', [info.article, plan.definition.name])
@@ -142,16 +142,11 @@ function faultError(outcome: Fault, plan: CreationPlan, flags: CreateAppFlags, c
       : messages.getMessage('info.faultOrgUnknown', [info.article, plan.definition.name, presence.detail ?? '']);
   const userPlacedKey = flags.outputDir !== undefined || flags.jwtKeyFile !== undefined;
   const rerun = rerunCommand(context, plan, userPlacedKey);
-  const error = messages.createError('error.DeployFault', [name, oneLine(errorMessage(fault)), inOrg, kept], [rerun]);
+  const error = messages.createError('error.DeployFault', [code, message, inOrg, kept], [rerun]);
   if (presence.state === 'part') error.actions = [...(error.actions ?? []), messages.getMessage('info.faultPartDelete', [info.topic, plan.definition.name])];
   // For scripts: what the org holds, and the command that finishes the job.
   error.setData({ appInOrg: presence.state, rerunCommand: rerun });
   return error;
-}
-
-/** An org's answer on one line: an HTML error page (a load balancer's 503) reduced to its text. */
-function oneLine(text: string): string {
-  return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** The source files a failed create wrote, and the folders it made for them. */

@@ -68,3 +68,18 @@ export async function replanOnFreshState(plan: UpdatePlan, context: UpdateContex
   }
   return { ...plan, components };
 }
+
+const at = (content: Loose, path: string[]): unknown => path.reduce<unknown>((holder, key) => (isRecord(holder) ? holder[key] : undefined), content);
+
+/**
+ * Whether the org holds what the plan sent, in every element it changes (read again, one readMetadata per component):
+ * how a write whose answer was lost is told apart from one that never happened.
+ */
+export async function changeInOrg(plan: UpdatePlan, context: UpdateContext): Promise<boolean> {
+  const counter = context.counter ?? new RequestCounter();
+  const now = await Promise.all(plan.components.map((c) => readComponents(context.conn, c.type, [c.fullName], counter)));
+  return plan.components.every((component, i) => {
+    const org = now[i][0];
+    return org !== undefined && component.changes.every((change) => same(at(org.content, change.path), at(component.content, change.path)));
+  });
+}
