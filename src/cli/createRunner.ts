@@ -7,6 +7,7 @@ import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
 import { createApp, createStages, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
+import { interruptedError, newCreateFacts, settleInterruption, type CreateStage } from '../verbs/create/interruption.js';
 import { printUpdate } from './updateRunner.js';
 import {
   describeCertificateValue,
@@ -16,6 +17,9 @@ import {
   settingLabel,
 } from './appWords.js';
 import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
+import { settleTerminalSize } from './terminalSize.js';
+import { watchInterrupts } from './interrupt.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
@@ -44,7 +48,7 @@ export function toCreateAppFlags(flags: Omit<CreateFlagValues, 'target-org'>): C
   };
 }
 
-export async function runCreate(
+async function runCreateRaw(
   command: SfCommand<CreateAppResult>,
   kind: AppKind,
   flags: CreateFlagValues,
@@ -55,6 +59,7 @@ export async function runCreate(
   if (flags['show-secret'] && !json) throw messages.createError('error.ShowSecretNeedsJson');
   const org = flags['target-org'];
   const conn = org.getConnection(flags['api-version']);
+  settleTerminalSize();
   const { MultiStageOutput } = await import('@oclif/multi-stage-output');
   const loginStage = messages.getMessage('stage.login');
   const terminal = isTerminal();
@@ -67,8 +72,15 @@ export async function runCreate(
     stageSpecificBlock: terminal ? [{ type: 'message', stage: loginStage, get: (data) => data?.wait }] : undefined,
   });
   const waitLines = plainLines((line) => command.log(line));
+  // What exists so far and where the run is: what an interruption reports.
+  const facts = newCreateFacts();
+  let stage: CreateStage | undefined;
   const progress: CreateProgress = {
-    stage: (name) => mso.goto(messages.getMessage(`stage.${name}`)),
+    stage: (name) => {
+      stage = name;
+      mso.goto(messages.getMessage(`stage.${name}`));
+    },
+    record: (more) => Object.assign(facts, more),
     info: (message) => {
       if (!json) mso.updateData({ status: message });
     },
@@ -80,8 +92,9 @@ export async function runCreate(
     warn: (message) => command.warn(message),
   };
   let result: CreateAppResult;
+  const interruptions = watchInterrupts();
   try {
-    result = await createApp(
+    const created = createApp(
       toCreateAppFlags(flags),
       {
         kind,
@@ -94,9 +107,17 @@ export async function runCreate(
       },
       progress
     );
+    // The work goes on in the background until sf exits; its outcome no longer counts.
+    const interrupted = interruptions.received.then((signal): never => {
+      throw new Error(signal);
+    });
+    result = await Promise.race([created, interrupted]);
   } catch (error) {
     mso.error();
+    if (interruptions.signal) throw interruptedError(await settleInterruption(facts, stage, interruptions.signal));
     throw error;
+  } finally {
+    interruptions.dispose();
   }
   mso.stop();
   if (result.dryRun) printDryRun(command, result);
@@ -141,7 +162,10 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
   const rows: Record<string, string | string[]> = {
     [messages.getMessage('label.name')]: result.name,
     [settingLabel('consumerKey')]: result.consumerKey,
-    [settingLabel('consumerSecret')]: result.secretFile
+    // A secret in the result here means its file could not take it (a warning says so): shown this once.
+    [settingLabel('consumerSecret')]: result.consumerSecret
+      ? result.consumerSecret
+      : result.secretFile
       ? messages.getMessage('value.secretFile', [result.secretFile])
       : messages.getMessage('value.noSecret'),
     [settingLabel('callbackUrls')]: result.callbackUrls,
@@ -187,3 +211,6 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
   command.log(`  ${result.loginCommand}`);
   if (result.loginMethod === 'web' && result.secretFile) command.log(messages.getMessage('info.webSecretPrompt', [result.secretFile]));
 }
+
+/** runCreate, with raw file and network errors worded (cli/errors.ts). */
+export const runCreate = (...args: Parameters<typeof runCreateRaw>): ReturnType<typeof runCreateRaw> => explained(() => runCreateRaw(...args));

@@ -4,11 +4,12 @@
  * to go live, so errors that mean "not propagated yet" are waited out, while errors that waiting cannot fix end the
  * chain at once.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { sleep as kitSleep } from '@salesforce/kit';
-import { AuthInfo, Config, OrgConfigProperties, SfdcUrl, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import { AuthInfo, Config, OrgConfigProperties, SfdcUrl, SfError, WebOAuthServer } from '@salesforce/core';
+import { causeChain, classifyError } from '../util/errorCause.js';
 import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken, type TokenAnswer } from './tokenEndpoint.js';
+import { loginAside } from './authSwap.js';
 
 export type LoginFailureKind = 'transient' | 'permanent';
 
@@ -23,6 +24,8 @@ export type LoginFailureCause =
   | 'invalidClientCredentials'
   /** The login URL could not be reached at all (DNS, connection, TLS). */
   | 'unreachable'
+  /** A file on this computer (the private key, a program to start) could not be used: Salesforce was never asked. */
+  | 'localFile'
   /** Still "not installed" after the app's propagation time: a wrong login URL or org, not propagation. */
   | 'ecaNotInstalled'
   /** Still "client identifier invalid" after the app's propagation time: as ecaNotInstalled. */
@@ -61,6 +64,18 @@ export function classifyLoginError(message: string, preAuthorized: boolean): Cla
   const lines = message.split('\n').filter((line) => line.trim() && !/^(error authenticating with jwt|errors encountered)/i.test(line.trim()));
   if (lines.length > 0 && lines.every(isNetworkFailure)) return { kind: 'permanent', cause: 'unreachable', message };
   return { kind: 'permanent', cause: 'unknown', message };
+}
+
+/**
+ * classifyLoginError on an attempt's error, after looking through its causes: a local file error (an unreadable
+ * key, a browser that cannot start) or a failure to reach the server is that, whatever words wrap it.
+ */
+export function classifyAttempt(error: unknown, preAuthorized: boolean): ClassifiedLoginError {
+  const message = errorText(error);
+  const real = classifyError(error);
+  if (real.kind === 'file') return { kind: 'permanent', cause: 'localFile', message };
+  if (real.kind === 'network' && causeChain(error).length > 1) return { kind: 'permanent', cause: 'unreachable', message };
+  return classifyLoginError(message, preAuthorized);
 }
 
 export type LoginOptions = {
@@ -164,7 +179,7 @@ export async function withPropagationRetry<T>(
       const value = await attempt();
       return { value, attempts, waitedMs: now() - started };
     } catch (error) {
-      const classified = classifyLoginError(errorText(error), options.preAuthorized);
+      const classified = classifyAttempt(error, options.preAuthorized);
       const time = now();
       const elapsedMs = time - started;
       // A whole interval after the org's answer: the org never sees two attempts closer than that, however long the
@@ -202,7 +217,8 @@ async function finishLogin(
   attempts: number,
   waitedMs: number
 ): Promise<LoginResult> {
-  await authInfo.handleAliasAndDefaultSettings({ alias: options.alias, setDefault: false, setDefaultDevHub: false });
+  // Only the alias: core's handleAliasAndDefaultSettings would also save the auth file again, in place.
+  if (options.alias) await authInfo.setAlias(options.alias);
   // The defaults name the alias given, else the username, as `sf org login jwt` leaves them. Core would name the
   // username's first alias, which is another one (the target org's) when the login user already had an auth file.
   if (options.setDefault === true || options.setDefaultDevHub === true) await setDefaults(options.alias ?? authInfo.getUsername() ?? options.username, options);
@@ -232,28 +248,13 @@ async function setDefaults(value: string, options: Pick<LoginOptions, 'setDefaul
  * `sf org login jwt`, with waiting for the app to go live.
  *
  * When the username already has an auth file (usually: the target org itself), the official command removes it, and
- * its aliases, before it tries the new app. Here the old auth file is set aside for each attempt and put back when the
- * attempt fails, so a failed or timed-out login never costs the user the authorization they had; on success the new
- * auth replaces it and the user's aliases and defaults keep pointing at the same username.
+ * its aliases, before it tries the new app. Here the old file is never touched until the new login has succeeded: each
+ * attempt builds the new auth aside, and only a successful one replaces the old file, in one rename (authSwap.ts). A
+ * failed, timed-out or killed login leaves the user the authorization they had; on success the user's aliases and
+ * defaults keep pointing at the same username.
  */
 export async function loginWithJwt(options: LoginOptions & { privateKeyFile: string }): Promise<LoginResult> {
   const oauth2Options = { clientId: options.clientId, privateKeyFile: options.privateKeyFile, loginUrl: options.loginUrl };
-  const orgs = (await StateAggregator.getInstance()).orgs;
-  // The raw bytes: the file holds encrypted tokens that must come back exactly as they were.
-  const authFile = orgs.getPath(options.username);
-  const previous = (await orgs.hasFile(options.username)) ? await readFile(authFile) : undefined;
-  const create = async (token?: TokenAnswer): Promise<AuthInfo> => {
-    if (previous) await rm(authFile, { force: true });
-    try {
-      return token ? await authInfoFromToken(options, token) : await AuthInfo.create({ username: options.username, oauth2Options });
-    } catch (error) {
-      if (previous) {
-        await writeFile(authFile, previous, { mode: 0o600 });
-        await orgs.read(options.username, false, false);
-      }
-      throw error;
-    }
-  };
   // The org at the login URL is asked alone (tokenEndpoint.ts): one token request per attempt. The token it issues is
   // the login; only its answers that another audience might change (audience is invalid, or one not understood) are
   // left to core's own login to judge.
@@ -261,14 +262,18 @@ export async function loginWithJwt(options: LoginOptions & { privateKeyFile: str
     try {
       return await requestJwtToken({ ...options, privateKeyFile: options.privateKeyFile });
     } catch (error) {
-      const { cause } = classifyLoginError(errorText(error), options.preAuthorized);
+      const { cause } = classifyAttempt(error, options.preAuthorized);
       if (cause !== 'wrongAudience' && cause !== 'unknown') throw error;
       return undefined;
     }
   };
-  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(async () => create(await probe()), options);
-  await authInfo.save();
-  return finishLogin('jwt', authInfo, options, attempts, waitedMs);
+  // Either way the new auth is built beside the user's auth file and renamed over it only after success (authSwap.ts).
+  const { value: swap, attempts, waitedMs } = await withPropagationRetry(async () => {
+    const token = await probe();
+    return loginAside(options.username, token ? async (): Promise<AuthInfo> => authInfoFromToken(options, token) : oauth2Options);
+  }, options);
+  await swap.commit();
+  return finishLogin('jwt', swap.authInfo, options, attempts, waitedMs);
 }
 
 /**
@@ -282,8 +287,8 @@ async function authInfoFromToken(options: LoginOptions & { privateKeyFile: strin
     () => answered,
     () => options.loginUrl
   );
+  // The username goes in the token options only (as authSwap.ts does): core refuses a separate one while a file exists.
   const authInfo = await AuthInfo.create({
-    username: options.username,
     accessTokenOptions: {
       accessToken: String(token.access_token),
       instanceUrl,

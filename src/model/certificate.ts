@@ -2,7 +2,7 @@
  * Key pairs and self-signed X.509 certificates for the JWT bearer flow, made in process: Node's crypto makes the
  * RSA key (fast, native), node-forge builds and signs the certificate. No openssl binary is needed.
  */
-import { generateKeyPair, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPair, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { toCertificatePem } from '../util/pem.js';
@@ -23,6 +23,8 @@ export type CertificateOptions = {
   days: number;
   /** RSA modulus length; Salesforce accepts 2048 and 4096. */
   bits?: number;
+  /** Start of validity (default: a minute ago); `days` counts from it. */
+  notBefore?: Date;
 };
 
 const keyPairOptions = (options: CertificateOptions) =>
@@ -53,7 +55,7 @@ function selfSigned({ privateKey, publicKey }: { privateKey: string; publicKey: 
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
   cert.serialNumber = serial.toString('hex');
-  const notBefore = new Date(Date.now() - 60_000);
+  const notBefore = new Date(options.notBefore?.getTime() ?? Date.now() - 60_000);
   notBefore.setMilliseconds(0);
   const notAfter = new Date(notBefore.getTime() + options.days * 86_400_000);
   cert.validity.notBefore = notBefore;
@@ -87,7 +89,12 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
   if (!blocks || blocks.length === 0) {
     throw new Error('no PEM certificate block (-----BEGIN CERTIFICATE-----) found');
   }
-  const cert = new X509Certificate(blocks[0]);
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(blocks[0]);
+  } catch (error) {
+    throw new Error(`the PEM block is not a valid X.509 certificate (${error instanceof Error ? error.message : String(error)})`);
+  }
   return {
     pem: `${blocks[0].replace(/\r\n/g, '\n').trim()}\n`,
     info: {
@@ -97,6 +104,12 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
       fingerprint256: cert.fingerprint256,
     },
   };
+}
+
+/** The certificate's public key (SPKI, DER, base64), to compare with a private key's. */
+export function certificatePublicKey(certificate: string): string {
+  const [block] = parseCertificatePem(toCertificatePem(certificate)).pem.split(/(?<=-----END CERTIFICATE-----)/);
+  return new X509Certificate(block).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 }
 
 export type CertificateSummary = { expires?: string; fingerprint?: string };
@@ -118,3 +131,43 @@ export function summarizeCertificate(certificate: string | undefined): Certifica
 /** When the certificate expires (ISO 8601), where it can be read. */
 export const certificateExpiry = (certificate: string | undefined): string | undefined =>
   summarizeCertificate(certificate)?.expires;
+
+/** Why a text is not a usable private key. */
+export type PrivateKeyProblem = 'encrypted' | 'certificate' | 'publicKey' | 'notKey';
+
+export class PrivateKeyError extends Error {
+  public constructor(public readonly problem: PrivateKeyProblem, detail: string) {
+    super(detail);
+    this.name = 'PrivateKeyError';
+  }
+}
+
+/**
+ * Reads an unencrypted PEM private key (PKCS#8 or PKCS#1, as `sf org login jwt` takes). Throws PrivateKeyError saying
+ * what the text is instead: an encrypted key (sf cannot use it: it asks no passphrase), a certificate, a public key,
+ * or not a key at all.
+ */
+export function parsePrivateKeyPem(text: string): KeyObject {
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(text)) {
+    throw new PrivateKeyError('encrypted', 'the private key is encrypted');
+  }
+  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) {
+    if (text.includes('-----BEGIN CERTIFICATE-----')) throw new PrivateKeyError('certificate', 'it is a certificate, not a private key');
+    if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) throw new PrivateKeyError('publicKey', 'it is a public key, not a private key');
+    throw new PrivateKeyError('notKey', 'no PEM private key block (-----BEGIN PRIVATE KEY-----) found');
+  }
+  try {
+    return createPrivateKey({ key: text, format: 'pem' });
+  } catch (error) {
+    throw new PrivateKeyError('notKey', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Whether the certificate holds the public half of this private key (Node compares the key pair itself). */
+export function certificateMatchesKey(certificatePem: string, privateKey: KeyObject): boolean {
+  try {
+    return new X509Certificate(certificatePem).checkPrivateKey(privateKey);
+  } catch {
+    return false;
+  }
+}

@@ -16,10 +16,12 @@ export type OrgUser = {
   email?: string;
   profileName?: string;
   permissionSets: string[];
+  /** Inactive users cannot log in; SOQL still returns them. */
+  isActive: boolean;
 };
 
 
-type UserRecord = { Id: string; Username: string; Email?: string; Profile?: { Name?: string } | null };
+type UserRecord = { Id: string; Username: string; Email?: string; IsActive?: boolean; Profile?: { Name?: string } | null };
 type AssignmentRecord = { PermissionSet?: { Name?: string } | null; Assignee?: { Username?: string } | null };
 
 const permissionSetNames = (assignments: AssignmentRecord[]): string[] =>
@@ -28,7 +30,7 @@ const permissionSetNames = (assignments: AssignmentRecord[]): string[] =>
 /** Looks a user up by username, with the profile and the permission sets assigned to them. */
 export async function findUser(conn: Connection, username: string): Promise<OrgUser | undefined> {
   const users = await conn.query<UserRecord>(
-    `SELECT Id, Username, Email, Profile.Name FROM User WHERE Username = ${soqlString(username)}`
+    `SELECT Id, Username, Email, IsActive, Profile.Name FROM User WHERE Username = ${soqlString(username)}`
   );
   const record = users.records[0];
   if (!record) return undefined;
@@ -40,6 +42,7 @@ export async function findUser(conn: Connection, username: string): Promise<OrgU
     username: record.Username,
     email: record.Email,
     profileName: record.Profile?.Name ?? undefined,
+    isActive: record.IsActive !== false,
     permissionSets: permissionSetNames(assignments.records),
   };
 }
@@ -152,7 +155,7 @@ export async function lookUpOrg(conn: Connection, request: LookupRequest): Promi
   const profiles = unique(request.profiles);
   const permissionSets = unique(request.permissionSets);
   const queries: Record<string, string> = {
-    users: `SELECT Id, Username, Email, Profile.Name FROM User WHERE Username IN ${soqlList(usernames)}`,
+    users: `SELECT Id, Username, Email, IsActive, Profile.Name FROM User WHERE Username IN ${soqlList(usernames)}`,
     assignments: `SELECT Assignee.Username, PermissionSet.Name FROM PermissionSetAssignment WHERE Assignee.Username IN ${soqlList(usernames)}`,
   };
   if (profiles.length > 0) queries.profiles = `SELECT Name FROM Profile WHERE Name IN ${soqlList(profiles)}`;
@@ -175,6 +178,7 @@ export async function lookUpOrg(conn: Connection, request: LookupRequest): Promi
       username: record.Username,
       email: record.Email,
       profileName: record.Profile?.Name ?? undefined,
+      isActive: record.IsActive !== false,
       permissionSets: permissionSetNames(mine),
     });
   }

@@ -120,7 +120,8 @@ describe('certificateRotation', function () {
 
   it('puts the old key back, and removes the new one, when the org refuses the change', async () => {
     const { keyPath, oldKey } = await appWithKey('ConnectedApp', 'Rot_Fail');
-    org.emulator.faults.add({ kind: 'http500', operation: 'updateMetadata', times: 1 });
+    // Every send fails (a failed write is checked in the org and sent again once).
+    org.emulator.faults.add({ kind: 'http500', operation: 'updateMetadata', times: 5 });
     let error: Error | undefined;
     try {
       await rotateCertificate({ name: 'Rot_Fail', certificateDays: 30, waitMinutes: 0 }, context('ConnectedApp'));

@@ -6,14 +6,16 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { buildAppDefinition } from '../../model/appDefinition.js';
-import { generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
+import { checkSecretFilePlace, generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import { readComponent } from '../../org/metadataReads.js';
 import { assertClientCredentialsUserExists, findMissing, lookUpOrg, type OrgLookups, type OrgUser } from '../../org/lookups.js';
 import { resolveProjectContext } from '../../files/project.js';
 import { planSourceFiles } from '../../files/sourceFiles.js';
-import { planKeyFiles, readCertificateFile } from '../../files/keyFiles.js';
+import { checkCertificateText, planKeyFiles, readCertificateFile, type CertificateFile } from '../../files/keyFiles.js';
+import { checkKeyMatchesCertificate } from '../../files/privateKeyFile.js';
 import { generateKeyAndCertificateAsync } from '../../model/certificate.js';
+import { resumableKeyPair, type ResumedKeyPair } from './resume.js';
 import { webLoginWorks } from './nextStep.js';
 import { appExistsError } from './deploy.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
@@ -35,8 +37,8 @@ export async function planCreation(
   const lookups = startLookUps(flags, context, loginUsername);
   const project = await resolveProjectContext(context.cwd);
   project.warnings.forEach(warn);
-  const certificateFromUser = flags.certificateFile ? await readCertificateFile(flags.certificateFile) : undefined;
-  certificateFromUser?.warnings.forEach(warn);
+  const certificateFromUser = await checkUserCertificate(flags, warn);
+  if (flags.secretFile) (await checkSecretFilePlace(flags.secretFile, project.packageDirectories)).forEach(warn);
 
   const org = await lookups;
   const targetUser = requireUser(org, context.orgUsername);
@@ -57,9 +59,14 @@ export async function planCreation(
   }
   await assertOrgHas(context.conn, definition, org, targetUser);
   definition.consumerSecret = secretFor(definition, flags);
-  const existsAlready = await appExists(flags, context, definition.name, org);
+  // A create that failed after the org took the app left its key pair in the plugin's folder (resume.ts): then the app
+  // is read before anything is written, so that the rerun completes it instead of being refused.
+  const resumed = await resumableKeyPair(flags, definition.name, project, context.cwd);
+  const existsAlready = await appExists(flags, context, definition.name, org, resumed !== undefined);
   if (existsAlready) {
     if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
+    // A create that failed after the org took the app: finished when the app holds the key pair that run made.
+    if (resumed) return resumedPlan(definition, project, loginUser, resumed);
     throw appExistsError(context.kind, definition.name);
   }
 
@@ -74,14 +81,14 @@ export async function planCreation(
           packageDirectories: project.packageDirectories,
           cwd: context.cwd,
         });
-  if (flags.secretFile) await assertNewFile(flags.secretFile);
-
   // The certificate is made in memory: nothing is on disk until every check has passed.
   // A dry run generates nothing: its preview leaves the certificate out, as the key would not exist.
+  // A rerun after a failure reuses the pair the failed run made for this app (keyFiles.ts reusableKeyPair).
   const generated =
-    keyPlan && !flags.dryRun
+    keyPlan?.reuse ??
+    (keyPlan && !flags.dryRun
       ? await (keyMaterial ?? generateKeyAndCertificateAsync({ commonName: definition.name, days: flags.certificateDays }))
-      : undefined;
+      : undefined);
   // A certificate from the definition file (definition.certificate) is uploaded as is, like --certificate-file.
   definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem ?? definition.certificate;
 
@@ -121,10 +128,26 @@ function startLookUps(flags: CreateAppFlags, context: CreateAppContext, loginUse
  * refused that query, its metadata is read); a connected app's createMetadata refuses a name the org has, so create
  * lets that call tell (undefined), and reads the app only on the update path and for a dry run.
  */
-async function appExists(flags: CreateAppFlags, context: CreateAppContext, name: string, org: OrgLookups): Promise<boolean | undefined> {
+async function appExists(
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  name: string,
+  org: OrgLookups,
+  rerun: boolean
+): Promise<boolean | undefined> {
   if (org.externalClientAppExists !== undefined && flags.name === name) return org.externalClientAppExists;
-  const read = flags.updateExisting === true || flags.dryRun === true || context.kind === 'ExternalClientApplication';
+  const read = flags.updateExisting === true || flags.dryRun === true || rerun || context.kind === 'ExternalClientApplication';
   return read ? Boolean(await readComponent(context.conn, appKindInfo(context.kind).headerType, name)) : undefined;
+}
+
+function resumedPlan(
+  definition: OAuthAppDefinition,
+  project: CreationPlan['project'],
+  loginUser: OrgUser,
+  resumed: ResumedKeyPair
+): CreationPlan {
+  const withPair = { ...definition, certificate: resumed.generated.certificatePem };
+  return { definition: withPair, components: [], project, loginUser, existing: true, ...resumed };
 }
 
 /** Whether create will make a key pair (no certificate of the user's, none declined, not a dry run). */
@@ -188,12 +211,21 @@ function needsSecret(definition: OAuthAppDefinition): boolean {
   );
 }
 
-async function assertNewFile(path: string): Promise<void> {
-  const { access } = await import('node:fs/promises');
-  try {
-    await access(path);
-  } catch {
-    return;
+const definitionFileLabel = (flags: CreateAppFlags): string =>
+  messages.getMessage('label.definitionFileCertificate', [flags.definitionFile ?? '-']);
+
+/**
+ * The user's certificate (--certificate-file; one from the definition file is checked the same way, PEM and valid
+ * now, but stays in the definition), and a key given with it, which must be that certificate's key.
+ */
+async function checkUserCertificate(flags: CreateAppFlags, warn: (message: string) => void): Promise<CertificateFile | undefined> {
+  const certificateFromUser = flags.certificateFile ? await readCertificateFile(flags.certificateFile) : undefined;
+  const fromDefinition =
+    !certificateFromUser && flags.certificatePem ? checkCertificateText(flags.certificatePem, definitionFileLabel(flags)) : undefined;
+  const userCertificate = certificateFromUser ?? fromDefinition;
+  userCertificate?.warnings.forEach(warn);
+  if (userCertificate && flags.jwtKeyFile) {
+    await checkKeyMatchesCertificate(flags.jwtKeyFile, userCertificate.pem, flags.certificateFile ?? definitionFileLabel(flags));
   }
-  throw messages.createError('error.SecretFileExists', [path]);
+  return certificateFromUser;
 }

@@ -16,6 +16,7 @@ import type { KeyAndCertificate } from '../../model/certificate.js';
 import type { LoginResult } from '../../login/loginChain.js';
 import type { AppUpdateResult } from '../update/types.js';
 import type { ComponentPreview } from './dryRun.js';
+import type { CreateFacts, CreateStage } from './interruption.js';
 
 export type CreateAppFlags = AppDefinitionInput & {
   certificateFile?: string;
@@ -64,10 +65,10 @@ export type CreateAppContext = {
   loginRetry?: { intervalMs?: number; propagationMs?: number };
 };
 
-export type CreateStage = 'prepare' | 'write' | 'deploy' | 'consumerKey' | 'login';
-
 export type CreateProgress = {
   stage(name: CreateStage): void;
+  /** What has been done so far (files written, deploy sent or taken): what an interruption reports. */
+  record?(facts: Partial<CreateFacts>): void;
   info(message: string): void;
   /** The login's wait for the app to go live, once per attempt (info gets it when this is absent). */
   wait?(message: string): void;
@@ -128,4 +129,6 @@ export type CreationPlan = {
   existing?: boolean;
   /** Whether the app exists is left to the create call to tell: createMetadata refuses a name the org has. */
   existenceLeftToCreate?: boolean;
+  /** The app exists and the plugin's folder holds the key pair an earlier, failed create of it made (resume.ts). */
+  resume?: boolean;
 };
