@@ -234,6 +234,15 @@ describe('createApp against the emulator', function () {
       expect(org.emulator.store.read('ConnectedApp', 'Already_There')).to.deep.equal(before);
     });
 
+    it('an existing app name with --secret-file: the secret file made before the refused create goes again', async () => {
+      await createConnectedApp(org.conn, definition('Already_Secret'));
+      const dir = await makeProject();
+      const error = await failure(createApp(flags('Already_Secret', { secretFile: join(dir, 'app.secret') }), context(dir)));
+      expect(error.name).to.equal('AppExistsError');
+      // The secret was never used (the org kept its app): no empty file is left to stop the next create.
+      expect(await listFiles(dir)).to.deep.equal(['sfdx-project.json']);
+    });
+
     it('an existing External Client App is refused from the look-ups, before any write or metadata read', async () => {
       const dir = await makeProject();
       await createApp(flags('Eca_There'), context(dir, 'ExternalClientApplication'));
