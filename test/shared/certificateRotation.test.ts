@@ -120,13 +120,15 @@ describe('certificateRotation', function () {
 
   it('puts the old key back, and removes the new one, when the org refuses the change', async () => {
     const { keyPath, oldKey } = await appWithKey('ConnectedApp', 'Rot_Fail');
-    // Every send fails (a failed write is checked in the org and sent again once).
-    org.emulator.faults.add({ kind: 'http500', operation: 'updateMetadata', times: 5 });
+    // Every try: a passing fault is looked for in the org and the change sent once more (update/execute.ts).
+    org.emulator.faults.add({ kind: 'http500', operation: 'updateMetadata' });
     let error: Error | undefined;
     try {
       await rotateCertificate({ name: 'Rot_Fail', certificateDays: 30, waitMinutes: 0 }, context('ConnectedApp'));
     } catch (e) {
       error = e as Error;
+    } finally {
+      org.emulator.faults.clear();
     }
     expect(soapOperations(org.emulator)).to.include('updateMetadata');
     expect(error).to.be.instanceOf(Error);
