@@ -3,7 +3,12 @@
  * Metadata API and can only be set when the app is created, so the only way to hand it to the user is to make it here.
  */
 import { randomInt } from 'node:crypto';
-import { chmod, open } from 'node:fs/promises';
+import { chmod, open, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -30,4 +35,16 @@ export async function writeSecretFile(path: string, secret: string): Promise<voi
   }
   // The umask cannot widen 0600, but an explicit chmod documents the intent and covers odd filesystems.
   await chmod(path, 0o600);
+}
+
+/**
+ * Checks, before anything is sent, that a secret file can be made at `path`: nothing is there yet (a secret file is
+ * never overwritten) and its folder exists. writeSecretFile still creates the file exclusively.
+ */
+export async function assertSecretFileFree(path: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing) throw messages.createError('error.SecretFileExists', [path]);
+  const folder = dirname(resolve(path));
+  const parent = await stat(folder).catch(() => undefined);
+  if (!parent?.isDirectory()) throw messages.createError('error.SecretFileFolderMissing', [folder, path]);
 }

@@ -99,6 +99,36 @@ export function summarizeCertificate(certificate: string | undefined): Certifica
   }
 }
 
-/** When the certificate expires (ISO 8601), where it can be read. */
-export const certificateExpiry = (certificate: string | undefined): string | undefined =>
-  summarizeCertificate(certificate)?.expires;
+const DAY_MS = 86_400_000;
+
+/**
+ * When an app's certificate expires, as `list` and `rotate-certificate --if-expiring-within` judge it. All null when
+ * the app has no certificate, or one that cannot be parsed (then nothing can be said about its expiry).
+ */
+export type CertificateExpiry = {
+  /** notAfter, ISO 8601. */
+  expiresAt: string | null;
+  /**
+   * Whole days from `now` to notAfter, rounded down: 0 during the last day, negative once expired (-1 during the first
+   * day after).
+   */
+  daysLeft: number | null;
+  /** notAfter is at or before `now`: JWT logins with the app's key fail. */
+  expired: boolean | null;
+};
+
+export function certificateExpiry(certificate: string | undefined, now: Date = new Date()): CertificateExpiry {
+  const expires = summarizeCertificate(certificate)?.expires;
+  if (!expires) return { expiresAt: null, daysLeft: null, expired: null };
+  const left = Date.parse(expires) - now.getTime();
+  return { expiresAt: expires, daysLeft: Math.floor(left / DAY_MS), expired: left <= 0 };
+}
+
+/**
+ * Whether a certificate is due for rotation under `--if-expiring-within <days>`: it expires at or before now + days.
+ * An app without a readable certificate is due (rotating gives it one; JWT logins cannot work without it).
+ */
+export function certificateDue(expiry: CertificateExpiry, withinDays: number, now: Date = new Date()): boolean {
+  if (expiry.expiresAt === null) return true;
+  return Date.parse(expiry.expiresAt) <= now.getTime() + withinDays * DAY_MS;
+}

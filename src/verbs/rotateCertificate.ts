@@ -12,7 +12,13 @@ import { sleep } from '@salesforce/kit';
 import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
 import { appKindInfo } from '../metadata/appKinds.js';
-import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../model/certificate.js';
+import {
+  certificateDue,
+  certificateExpiry,
+  generateKeyAndCertificate,
+  summarizeCertificate,
+  type CertificateSummary,
+} from '../model/certificate.js';
 import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';
@@ -32,6 +38,11 @@ export type RotateCertificateFlags = {
   jwtKeyFile?: string;
   outputDir?: string;
   certificateDays: number;
+  /**
+   * Rotate only when the app's certificate expires within this many days (or it has none): a scheduled pipeline can
+   * run the command daily. Undefined: always rotate.
+   */
+  ifExpiringWithin?: number;
   rotateConsumerKey?: boolean;
   rotateConsumerSecret?: boolean;
   login?: boolean;
@@ -50,9 +61,25 @@ export type RotateCertificateContext = UpdateContext & {
 
 export type { CertificateSummary };
 
-export type RotateCertificateResult = {
+/** What the command returns: the rotation, or (with --if-expiring-within) that the certificate was not due. */
+export type RotateCertificateResult = CertificateRotated | CertificateNotDue;
+
+/** The certificate expires later than --if-expiring-within days from now: nothing was written or sent. */
+export type CertificateNotDue = {
   kind: AppKind;
   name: string;
+  rotated: false;
+  /** When the app's certificate expires (ISO 8601). */
+  certificateExpires: string;
+  /** Whole days left until then. */
+  certificateDaysLeft: number;
+  ifExpiringWithin: number;
+};
+
+export type CertificateRotated = {
+  kind: AppKind;
+  name: string;
+  rotated: true;
   consumerKey?: string;
   consumerKeyRotated: boolean;
   consumerSecretRotated: boolean;
@@ -168,6 +195,8 @@ export async function rotateCertificate(
   }
   const record = await readApp(context.conn, context.kind, flags.name, { counter: context.counter, warn: context.warn });
   if (!record) throw appNotFoundError(context.kind, flags.name);
+  const notDue = notDueResult(flags, context.kind, record.definition.certificate);
+  if (notDue) return notDue;
 
   const material = await prepareKeyMaterial(flags, context.cwd);
   let update: AppUpdateResult;
@@ -193,9 +222,10 @@ export async function rotateCertificate(
     material.privateKeyPath && consumerKey
       ? `sf org login jwt --client-id ${consumerKey} --jwt-key-file ${material.privateKeyPath} --username ${username} --instance-url ${loginUrl}`
       : undefined;
-  const result: RotateCertificateResult = {
+  const result: CertificateRotated = {
     kind: context.kind,
     name: flags.name,
+    rotated: true,
     consumerKey,
     consumerKeyRotated: Boolean(flags.rotateConsumerKey),
     consumerSecretRotated: Boolean(flags.rotateConsumerSecret),
@@ -220,6 +250,24 @@ export async function rotateCertificate(
     });
   }
   return result;
+}
+
+/**
+ * With --if-expiring-within: the "not due" result when the certificate expires later than that, judged before any key
+ * is made or file moved. No certificate (or an unreadable one) is due: rotating gives the app one.
+ */
+function notDueResult(flags: RotateCertificateFlags, kind: AppKind, certificate: string | undefined): CertificateNotDue | undefined {
+  if (flags.ifExpiringWithin === undefined) return undefined;
+  const expiry = certificateExpiry(certificate);
+  if (certificateDue(expiry, flags.ifExpiringWithin) || expiry.expiresAt === null || expiry.daysLeft === null) return undefined;
+  return {
+    kind,
+    name: flags.name,
+    rotated: false,
+    certificateExpires: expiry.expiresAt,
+    certificateDaysLeft: expiry.daysLeft,
+    ifExpiringWithin: flags.ifExpiringWithin,
+  };
 }
 
 async function loginWithNewKey(

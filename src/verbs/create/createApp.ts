@@ -12,7 +12,7 @@ import type { BrowserOpener } from '../../login/loginChain.js';
 import { writeKeyFiles } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
 import { missingFolders } from '../../files/folders.js';
-import { certificateExpiry } from '../../model/certificate.js';
+import { summarizeCertificate } from '../../model/certificate.js';
 import { updateToDefinition } from '../update/toDefinition.js';
 import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
@@ -138,7 +138,7 @@ async function updateExisting(
       warnings: run.warnings,
     }),
     certificatePath: flags.certificateFile ?? keyFiles.certificatePath,
-    certificateExpires: certificateExpiry(certificate),
+    certificateExpires: summarizeCertificate(certificate)?.expires,
     update: updateResult,
   };
   if (flags.login && !flags.dryRun) {

@@ -6,7 +6,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { buildAppDefinition } from '../../model/appDefinition.js';
-import { generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
+import { assertSecretFileFree, generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import { readComponent } from '../../org/metadataReads.js';
 import { assertClientCredentialsUserExists, findMissing, findUser, type OrgUser } from '../../org/lookups.js';
@@ -73,7 +73,7 @@ export async function planCreation(
           packageDirectories: project.packageDirectories,
           cwd: context.cwd,
         });
-  if (flags.secretFile) await assertNewFile(flags.secretFile);
+  if (flags.secretFile) await assertSecretFileFree(flags.secretFile);
 
   // The certificate is made in memory: nothing is on disk until every check has passed.
   // A dry run generates nothing: its preview leaves the certificate out, as the key would not exist.
@@ -136,12 +136,3 @@ function needsSecret(definition: OAuthAppDefinition): boolean {
   );
 }
 
-async function assertNewFile(path: string): Promise<void> {
-  const { access } = await import('node:fs/promises');
-  try {
-    await access(path);
-  } catch {
-    return;
-  }
-  throw messages.createError('error.SecretFileExists', [path]);
-}
