@@ -141,11 +141,12 @@ async function stage(
     // Nothing was promoted: the staged credentials go again (best effort; they expire by themselves anyway).
     await deleteStaged(context.conn, consumer, staged.id, counter).catch(() => {});
   };
-  if (flags.secretFile) {
-    if (!staged.secret) {
-      await undo();
-      throw messages.createError('error.NoSecretInAnswer', [flags.name]);
-    }
+  // Asked to hand the secret over but given none: nothing is made primary, so no client is left without a secret.
+  if ((Boolean(flags.secretFile) || flags.showSecret) && !staged.secret) {
+    await undo();
+    throw messages.createError('error.NoSecretInAnswer', [flags.name]);
+  }
+  if (flags.secretFile && staged.secret) {
     try {
       await writeSecretFile(flags.secretFile, staged.secret);
     } catch (error) {

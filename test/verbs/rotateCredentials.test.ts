@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { rotateCredentials, type RotateCredentialsContext } from '../../src/verbs/rotateCredentials.js';
 import { readStagedAnswer } from '../../src/org/stagedCredentials.js';
 import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from '../shared/emulatorOrg.js';
@@ -142,6 +143,31 @@ describe('rotateCredentials', function () {
     // The app is as before: a new rotation starts cleanly.
     const staged = await rotateCredentials({ name: 'Cred_Fault', step: 'stage' }, context());
     expect(staged.previousConsumerKey).to.equal('CredFaultOldKey1234');
+  });
+
+  it('when the org answers a stage without the secret, the staged credentials go again and nothing changes', async () => {
+    await createExternalClientApp(org.conn, definition('Cred_NoSecret', { consumerKey: 'CredNoSecretKey1234' }));
+    const secretFile = join(folder, 'nosecret.secret');
+    // The org's answer without the secret (as for a user the org will not show secrets to).
+    const request = org.conn.request.bind(org.conn);
+    const withoutSecret = async (info: Parameters<typeof request>[0]): Promise<unknown> => {
+      const answer = await request<{ stagedCredentials?: Array<Record<string, unknown>> }>(info);
+      if (typeof info !== 'object' || info.method !== 'POST') return answer;
+      return { ...answer, stagedCredentials: answer.stagedCredentials?.map(({ secret, ...rest }) => (void secret, rest)) };
+    };
+    const stub = sinon.stub(org.conn, 'request').callsFake(withoutSecret as unknown as typeof org.conn.request);
+    try {
+      for (const flags of [{ secretFile }, { showSecret: true }]) {
+        // eslint-disable-next-line no-await-in-loop
+        const error = await refusal(rotateCredentials({ name: 'Cred_NoSecret', step: 'stage', ...flags }, context()));
+        expect(error.name).to.equal('NoSecretInAnswerError');
+        expect(org.emulator.store.staged.slot('Cred_NoSecret')).to.equal(undefined);
+        expect(primaryKey('Cred_NoSecret')).to.equal('CredNoSecretKey1234');
+      }
+    } finally {
+      stub.restore();
+    }
+    expect(await stat(secretFile).catch(() => 'none')).to.equal('none');
   });
 
   it('clears expired credentials from the slot before staging', async () => {
