@@ -44,7 +44,7 @@ export async function runRotateCredentials(
       [messages.getMessage('label.previousValidUntil')]: result.previousValidUntil ?? messages.getMessage('value.untilRevoked'),
       [messages.getMessage('label.consumerSecret')]: result.secretFile ?? messages.getMessage('value.secretNotShown'),
     });
-    if (!result.secretFile) command.log(messages.getMessage('info.secretNotShown', [result.name]));
+    if (!result.secretFile) command.log(messages.getMessage('info.secretNotShown', [result.name, org.getUsername() ?? '<org>']));
     command.log(messages.getMessage('info.nextRevoke'));
     command.log(`  ${result.nextCommand ?? ''}`);
   } else if (result.revoked.length === 0) {
