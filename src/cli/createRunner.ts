@@ -7,6 +7,7 @@ import { Messages } from '@salesforce/core';
 import type { SfCommand } from '@salesforce/sf-plugins-core';
 import type { AppKind } from '../model/appModel.js';
 import { createApp, type CreateAppRequest, type CreateAppResult, type CreateProgress } from '../verbs/create/createApp.js';
+import { interruptedError, newCreateFacts, settleInterruption, type CreateStage } from '../verbs/create/interruption.js';
 import { printUpdate } from './updateRunner.js';
 import {
   describeCertificateValue,
@@ -16,6 +17,9 @@ import {
   settingLabel,
 } from './appWords.js';
 import { settingsFromFlags, type CreateFlagValues } from './createFlags.js';
+import { settleTerminalSize } from './terminalSize.js';
+import { watchInterrupts } from './interrupt.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
@@ -44,7 +48,7 @@ export function toCreateAppFlags(flags: Omit<CreateFlagValues, 'target-org'>): C
   };
 }
 
-export async function runCreate(
+async function runCreateRaw(
   command: SfCommand<CreateAppResult>,
   kind: AppKind,
   flags: CreateFlagValues,
@@ -56,6 +60,7 @@ export async function runCreate(
   const org = flags['target-org'];
   const conn = org.getConnection(flags['api-version']);
   const stages = ['prepare', 'write', 'deploy', 'consumerKey', 'login'] as const;
+  settleTerminalSize();
   const { MultiStageOutput } = await import('@oclif/multi-stage-output');
   const mso = new MultiStageOutput<Record<string, unknown>>({
     jsonEnabled: json,
@@ -63,16 +68,24 @@ export async function runCreate(
     title: messages.getMessage(`title.${kind}`, [flags.name ?? '']).trim(),
     showElapsedTime: true,
   });
+  // What exists so far and where the run is: what an interruption reports.
+  const facts = newCreateFacts();
+  let stage: CreateStage | undefined;
   const progress: CreateProgress = {
-    stage: (name) => mso.goto(messages.getMessage(`stage.${name}`)),
+    stage: (name) => {
+      stage = name;
+      mso.goto(messages.getMessage(`stage.${name}`));
+    },
+    record: (more) => Object.assign(facts, more),
     info: (message) => {
       if (!json) mso.updateData({ status: message });
     },
     warn: (message) => command.warn(message),
   };
   let result: CreateAppResult;
+  const interruptions = watchInterrupts();
   try {
-    result = await createApp(
+    const created = createApp(
       toCreateAppFlags(flags),
       {
         kind,
@@ -85,9 +98,17 @@ export async function runCreate(
       },
       progress
     );
+    // The work goes on in the background until sf exits; its outcome no longer counts.
+    const interrupted = interruptions.received.then((signal): never => {
+      throw new Error(signal);
+    });
+    result = await Promise.race([created, interrupted]);
   } catch (error) {
     mso.error();
+    if (interruptions.signal) throw interruptedError(await settleInterruption(facts, stage, interruptions.signal));
     throw error;
+  } finally {
+    interruptions.dispose();
   }
   mso.stop();
   if (result.dryRun) printDryRun(command, result);
@@ -111,7 +132,10 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
   const rows: Record<string, string | string[]> = {
     [messages.getMessage('label.name')]: result.name,
     [settingLabel('consumerKey')]: result.consumerKey,
-    [settingLabel('consumerSecret')]: result.secretFile
+    // A secret in the result here means its file could not take it (a warning says so): shown this once.
+    [settingLabel('consumerSecret')]: result.consumerSecret
+      ? result.consumerSecret
+      : result.secretFile
       ? messages.getMessage('value.secretFile', [result.secretFile])
       : messages.getMessage('value.noSecret'),
     [settingLabel('callbackUrls')]: result.callbackUrls,
@@ -157,3 +181,6 @@ function printSummary(command: SfCommand<CreateAppResult>, result: CreateAppResu
   command.log(`  ${result.loginCommand}`);
   if (result.loginMethod === 'web' && result.secretFile) command.log(messages.getMessage('info.webSecretPrompt', [result.secretFile]));
 }
+
+/** runCreate, with raw file and network errors worded (cli/errors.ts). */
+export const runCreate = (...args: Parameters<typeof runCreateRaw>): ReturnType<typeof runCreateRaw> => explained(() => runCreateRaw(...args));

@@ -9,6 +9,7 @@ import { appKindInfo } from '../metadata/appKinds.js';
 import { RequestCounter } from '../org/inventory.js';
 import { planAppRemoval, removeApp, type AppRemovalResult } from '../verbs/removeApp.js';
 import type { CommandOutput } from './output.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');
@@ -27,7 +28,7 @@ export type DeleteFlags = {
 /** Whether a question can be asked: a terminal, not a pipeline or a script with its input redirected. */
 const canPrompt = (): boolean => process.stdin.isTTY === true;
 
-export async function runDelete(
+async function runDeleteRaw(
   command: CommandOutput & Pick<SfCommand<unknown>, 'confirm'>,
   conn: Connection,
   kind: AppKind,
@@ -76,3 +77,6 @@ export async function runDelete(
   }
   return result;
 }
+
+/** runDelete, with raw file and network errors worded (cli/errors.ts). */
+export const runDelete = (...args: Parameters<typeof runDeleteRaw>): ReturnType<typeof runDeleteRaw> => explained(() => runDeleteRaw(...args));

@@ -17,6 +17,7 @@ import {
   printableRow,
   settingLabel,
 } from './appWords.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-inventory');
@@ -35,7 +36,7 @@ function describeDaysLeft(app: AppListResult['apps'][number]): string {
   return String(app.certificateDaysLeft);
 }
 
-export async function runList(command: CommandOutput, conn: Connection, kind: AppKind): Promise<AppListResult> {
+async function runListRaw(command: CommandOutput, conn: Connection, kind: AppKind): Promise<AppListResult> {
   const result = await listAppsOfKind(conn, kind, (m) => command.warn(m));
   if (result.apps.length === 0) {
     command.log(messages.getMessage('info.noApps', [appKindInfo(kind).article]));
@@ -61,7 +62,7 @@ export async function runList(command: CommandOutput, conn: Connection, kind: Ap
   return result;
 }
 
-export async function runDisplay(
+async function runDisplayRaw(
   command: CommandOutput,
   conn: Connection,
   kind: AppKind,
@@ -102,3 +103,9 @@ export async function runDisplay(
   if (!flags.showSecret && info.credentialsOverRest) command.log(messages.getMessage('info.secretHidden'));
   return result;
 }
+
+/** runList, with raw file and network errors worded (cli/errors.ts). */
+export const runList = (...args: Parameters<typeof runListRaw>): ReturnType<typeof runListRaw> => explained(() => runListRaw(...args));
+
+/** runDisplay, with raw file and network errors worded (cli/errors.ts). */
+export const runDisplay = (...args: Parameters<typeof runDisplayRaw>): ReturnType<typeof runDisplayRaw> => explained(() => runDisplayRaw(...args));

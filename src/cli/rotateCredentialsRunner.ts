@@ -6,14 +6,16 @@
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { rotateCredentials, type RotateCredentialsResult } from '../verbs/rotateCredentials.js';
+import { resolveProjectContext } from '../files/project.js';
 import type { CommandOutput } from './output.js';
+import { explained } from './errors.js';
 import type { RotateCredentialsFlagValues } from './rotateFlags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'external-client-app.rotate-credentials');
 const createMessages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
 
-export async function runRotateCredentials(
+async function runRotateCredentialsRaw(
   command: CommandOutput & { jsonEnabled(): boolean },
   flags: RotateCredentialsFlagValues
 ): Promise<RotateCredentialsResult> {
@@ -32,6 +34,8 @@ export async function runRotateCredentials(
       conn,
       loginClientId: conn.getAuthInfoFields().clientId,
       targetOrg: org.getUsername() ?? '<org>',
+      // The secret file must stay out of the project's package directories (as create's).
+      packageDirectories: flags['secret-file'] ? (await resolveProjectContext(process.cwd())).packageDirectories : [],
       warn: (m) => command.warn(m),
     }
   );
@@ -56,3 +60,7 @@ export async function runRotateCredentials(
   }
   return result;
 }
+
+/** runRotateCredentials, with raw file and network errors worded (cli/errors.ts). */
+export const runRotateCredentials = (...args: Parameters<typeof runRotateCredentialsRaw>): ReturnType<typeof runRotateCredentialsRaw> =>
+  explained(() => runRotateCredentialsRaw(...args));

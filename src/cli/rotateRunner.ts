@@ -7,11 +7,12 @@ import type { AppKind } from '../model/appModel.js';
 import { rotateCertificate, type RotateCertificateResult } from '../verbs/rotateCertificate.js';
 import type { CommandOutput } from './output.js';
 import type { RotateFlagValues } from './rotateFlags.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
 
-export async function runRotateCertificate(
+async function runRotateCertificateRaw(
   command: CommandOutput,
   kind: AppKind,
   flags: RotateFlagValues
@@ -75,3 +76,6 @@ export async function runRotateCertificate(
   if (result.previousPrivateKeyPath) command.log(messages.getMessage('info.oldKeyKept', [result.previousPrivateKeyPath]));
   return result;
 }
+
+/** runRotateCertificate, with raw file and network errors worded (cli/errors.ts). */
+export const runRotateCertificate = (...args: Parameters<typeof runRotateCertificateRaw>): ReturnType<typeof runRotateCertificateRaw> => explained(() => runRotateCertificateRaw(...args));

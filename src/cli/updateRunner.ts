@@ -8,10 +8,13 @@ import { appKindInfo } from '../metadata/appKinds.js';
 import { resolveUpdateInput } from '../verbs/update/request.js';
 import { planUpdate } from '../verbs/update/plan.js';
 import { executeUpdate } from '../verbs/update/execute.js';
+import { withUpdateLock } from '../verbs/update/lock.js';
+import { quote } from '../util/shell.js';
 import type { AppUpdateResult, UpdateContext } from '../verbs/update/types.js';
 import type { CommandOutput } from './output.js';
 import { describeChange, printableRow, settingLabel } from './appWords.js';
 import { updateInputFromFlags, type UpdateFlagValues } from './updateFlags.js';
+import { explained } from './errors.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -19,9 +22,12 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-updat
 /** What `update --json` returns. */
 export type AppUpdateCommandResult = AppUpdateResult;
 
-export type UpdateCommandOutput = Pick<CommandOutput, 'log' | 'warn' | 'table' | 'styledHeader'>;
+export type UpdateCommandOutput = Pick<CommandOutput, 'log' | 'warn' | 'table' | 'styledHeader'> & {
+  /** The command's arguments as typed, to say how to run it again. */
+  argv?: string[];
+};
 
-export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, flags: UpdateFlagValues): Promise<AppUpdateResult> {
+async function runUpdateRaw(command: UpdateCommandOutput, kind: AppKind, flags: UpdateFlagValues): Promise<AppUpdateResult> {
   const { name, request } = await resolveUpdateInput(updateInputFromFlags(flags), (m) => command.warn(m));
   if (Object.keys(request).filter((key) => key !== 'insistedSettings').length === 0) throw messages.createError('error.NothingAsked');
   const conn = flags['target-org'].getConnection(flags['api-version']);
@@ -32,10 +38,14 @@ export async function runUpdate(command: UpdateCommandOutput, kind: AppKind, fla
     cwd: process.cwd(),
     warn: (m) => command.warn(m),
     dryRun: flags['dry-run'],
+    rerunCommand: `sf ${appKindInfo(kind).topic} update ${(command.argv ?? ['--name', name]).filter((arg) => arg !== '--json').map(quote).join(' ')}`,
   };
-  const plan = await planUpdate(context, name, request);
-  plan.warnings.forEach((warning) => command.warn(warning));
-  const result = await executeUpdate(plan, context);
+  // One update of an app at a time from this project; the plan is made inside the lock, from the org as it is then.
+  const result = await withUpdateLock(context, name, async () => {
+    const plan = await planUpdate(context, name, request);
+    plan.warnings.forEach((warning) => command.warn(warning));
+    return executeUpdate(plan, context);
+  });
   printUpdate(command, result);
   return result;
 }
@@ -67,3 +77,6 @@ export function printUpdate(command: UpdateCommandOutput, result: AppUpdateResul
     result.sourceFiles.forEach((file) => command.log(`  ${file}`));
   }
 }
+
+/** runUpdate, with raw file and network errors worded (cli/errors.ts). */
+export const runUpdate = (...args: Parameters<typeof runUpdateRaw>): ReturnType<typeof runUpdateRaw> => explained(() => runUpdateRaw(...args));

@@ -3,11 +3,21 @@
  * The key is a credential for the org: it is never put where a deploy would pick it up, never overwrites a file,
  * is readable only by its owner, and is git-ignored when the plugin chooses its place.
  */
-import { execFile } from 'node:child_process';
 import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { parseCertificatePem, type CertificateInfo } from '../model/certificate.js';
+import {
+  certificateMatchesKey,
+  parseCertificatePem,
+  parsePrivateKeyPem,
+  type CertificateInfo,
+  type KeyAndCertificate,
+} from '../model/certificate.js';
+// A certificate closer than this to its end is accepted with a warning.
+import { EXPIRY_WARNING_DAYS } from '../model/certificateExpiry.js';
+import { gitCheckIgnore, isInside, packageDirectoryHolding } from './realPaths.js';
+
+export { isInside };
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
@@ -16,8 +26,6 @@ const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
 export const DEFAULT_KEY_FOLDER = '.sf-oauth-apps';
 export const KEY_FILE_NAME = 'server.key';
 export const CERTIFICATE_FILE_NAME = 'server.crt';
-/** A certificate closer than this to its end is accepted with a warning. */
-const EXPIRY_WARNING_DAYS = 30;
 
 export type KeyFileOptions = {
   appName: string;
@@ -39,6 +47,11 @@ export type KeyFilePlan = {
   /** A .gitignore to write beside the key (only in the plugin's default folder). */
   gitignorePath?: string;
   warnings: string[];
+  /**
+   * The key and certificate an earlier run made for this app in the plugin's folder (a create that failed after
+   * writing them): used again, nothing is written.
+   */
+  reuse?: KeyAndCertificate;
 };
 
 const exists = async (path: string): Promise<boolean> =>
@@ -46,33 +59,6 @@ const exists = async (path: string): Promise<boolean> =>
     () => true,
     () => false
   );
-
-export function isInside(child: string, parent: string): boolean {
-  const rel = relative(resolve(parent), resolve(child));
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
-async function nearestExistingDir(path: string): Promise<string> {
-  let dir = dirname(resolve(path));
-  // eslint-disable-next-line no-await-in-loop
-  while (!(await exists(dir)) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-type GitAnswer = 'ignored' | 'not-ignored' | 'no-repo' | 'no-git';
-
-function gitCheckIgnore(path: string, cwd: string): Promise<GitAnswer> {
-  return new Promise((done) => {
-    // Exit 0: ignored; 1: not ignored; 128: not in a repository (or outside its work tree).
-    execFile('git', ['check-ignore', '-q', '--no-index', path], { cwd, timeout: 5000 }, (error) => {
-      if (!error) return done('ignored');
-      const code = (error as { code?: unknown }).code;
-      if (code === 1) return done('not-ignored');
-      if (code === 'ENOENT') return done('no-git');
-      return done('no-repo');
-    });
-  });
-}
 
 /** Without git: a .gitignore from the key's folder up to the stop folder that names *.key, the file or a folder. */
 async function ignoredByGitignoreFiles(path: string, stopAt: string): Promise<boolean> {
@@ -101,12 +87,11 @@ async function ignoredByGitignoreFiles(path: string, stopAt: string): Promise<bo
 
 /** Whether git would ignore the file; undefined when the file is not in a git repository. Never throws. */
 export async function isGitIgnored(path: string, projectRoot?: string): Promise<boolean | undefined> {
-  const cwd = await nearestExistingDir(path);
-  const answer = await gitCheckIgnore(resolve(path), cwd);
+  const answer = await gitCheckIgnore(path);
   if (answer === 'ignored') return true;
   if (answer === 'not-ignored') return false;
   if (answer === 'no-repo') return undefined;
-  return ignoredByGitignoreFiles(path, projectRoot ?? cwd);
+  return ignoredByGitignoreFiles(path, projectRoot ?? dirname(resolve(path)));
 }
 
 /** Where an app's key and certificate go (or are, when the plugin made them): the one rule create and rotation share. */
@@ -150,13 +135,19 @@ export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan
 
   if (privateKeyPath === certificatePath) throw messages.createError('error.KeyFilesSamePath', [privateKeyPath]);
   for (const path of [privateKeyPath, certificatePath]) {
-    const packageDir = options.packageDirectories.find((dir) => isInside(path, dir));
-    if (packageDir) throw messages.createError('error.KeyInPackageDirectory', [path, packageDir]);
-  }
-  for (const path of [privateKeyPath, certificatePath]) {
+    // Where the file really lands: a linked --output-dir or .sf-oauth-apps/<app> may lead into a package directory.
     // eslint-disable-next-line no-await-in-loop
-    if (await exists(path)) throw messages.createError('error.KeyFileExists', [path]);
+    const held = await packageDirectoryHolding(path, options.packageDirectories);
+    if (held) throw packageDirectoryError('error.KeyInPackageDirectory', path, held);
   }
+  const present = await Promise.all([privateKeyPath, certificatePath].map(exists));
+  if (!fromUser && present[0] && present[1]) {
+    const reuse = await reusableKeyPair(privateKeyPath, certificatePath, options.appName);
+    if (reuse) return { privateKeyPath, certificatePath, warnings: [], reuse };
+    throw messages.createError('error.KeyPairNotReusable', [privateKeyPath, certificatePath, options.appName]);
+  }
+  const taken = [privateKeyPath, certificatePath].find((_path, i) => present[i]);
+  if (taken) throw messages.createError('error.KeyFileExists', [taken]);
 
   const warnings: string[] = [];
   let gitignorePath: string | undefined;
@@ -171,12 +162,42 @@ export async function planKeyFiles(options: KeyFileOptions): Promise<KeyFilePlan
 }
 
 /**
+ * The key pair in the plugin's folder for this app, when it can serve a rerun of create: a private key and a
+ * certificate that belong together (the certificate holds the key's public half), the certificate made for this app
+ * (its subject is the app name, as generateKeyAndCertificate makes it) and still valid. Anything else is left alone.
+ */
+export async function reusableKeyPair(
+  privateKeyPath: string,
+  certificatePath: string,
+  appName: string,
+  now: Date = new Date()
+): Promise<KeyAndCertificate | undefined> {
+  try {
+    const [privateKeyPem, certificateText] = await Promise.all([readFile(privateKeyPath, 'utf8'), readFile(certificatePath, 'utf8')]);
+    const { pem, info } = parseCertificatePem(certificateText);
+    if (info.subject !== `CN=${appName}`) return undefined;
+    if (info.notAfter.getTime() <= now.getTime() || info.notBefore.getTime() > now.getTime()) return undefined;
+    if (!keyMatchesCertificate(privateKeyPem, pem)) return undefined;
+    return { privateKeyPem, certificatePem: pem, notBefore: info.notBefore, notAfter: info.notAfter };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the certificate carries the public half of the private key. */
+export function keyMatchesCertificate(privateKeyPem: string, certificatePem: string): boolean {
+  return certificateMatchesKey(certificatePem, parsePrivateKeyPem(privateKeyPem));
+}
+
+/**
  * Writes the key (mode 0600) and certificate (0644), refusing to replace any file; on failure nothing new is left.
+ * A plan that reuses an earlier run's pair writes nothing.
  */
 export async function writeKeyFiles(
   plan: KeyFilePlan,
   material: { privateKeyPem: string; certificatePem: string }
 ): Promise<void> {
+  if (plan.reuse) return;
   const written: string[] = [];
   try {
     await mkdir(dirname(plan.privateKeyPath), { recursive: true });
@@ -203,6 +224,12 @@ export async function writeKeyFiles(
   }
 }
 
+/** "Inside a package directory", naming where a symbolic link on the way really leads. */
+export function packageDirectoryError(name: string, path: string, held: { packageDir: string; realPath: string }): Error {
+  const named = held.realPath === resolve(path) ? path : messages.getMessage('info.throughLink', [path, held.realPath]);
+  return messages.createError(name, [named, held.packageDir]);
+}
+
 /** File mode bits (for checks and tests). */
 export async function fileMode(path: string): Promise<number> {
   return (await stat(path)).mode & 0o777;
@@ -218,22 +245,30 @@ export async function readCertificateFile(path: string, now: Date = new Date()):
   } catch (error) {
     throw messages.createError('error.CertificateUnreadable', [path, error instanceof Error ? error.message : String(error)]);
   }
+  return checkCertificateText(text, path, now);
+}
+
+/**
+ * Checks a certificate's text from a file or a definition file (source names it): one parseable PEM certificate,
+ * valid now; close to its end is a warning.
+ */
+export function checkCertificateText(text: string, source: string, now: Date = new Date()): CertificateFile {
   let parsed: ReturnType<typeof parseCertificatePem>;
   try {
     parsed = parseCertificatePem(text);
   } catch (error) {
-    throw messages.createError('error.CertificateNotPem', [path, error instanceof Error ? error.message : String(error)]);
+    throw messages.createError('error.CertificateNotPem', [source, error instanceof Error ? error.message : String(error)]);
   }
   const { info } = parsed;
   if (info.notAfter.getTime() <= now.getTime()) {
-    throw messages.createError('error.CertificateExpired', [path, info.notAfter.toISOString()]);
+    throw messages.createError('error.CertificateExpired', [source, info.notAfter.toISOString()]);
   }
   if (info.notBefore.getTime() > now.getTime()) {
-    throw messages.createError('error.CertificateNotYetValid', [path, info.notBefore.toISOString()]);
+    throw messages.createError('error.CertificateNotYetValid', [source, info.notBefore.toISOString()]);
   }
   const warnings =
     info.notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * 86_400_000
-      ? [messages.getMessage('warning.CertificateExpiresSoon', [path, info.notAfter.toISOString()])]
+      ? [messages.getMessage('warning.CertificateExpiresSoon', [source, info.notAfter.toISOString()])]
       : [];
   return { pem: parsed.pem, info, warnings };
 }

@@ -4,10 +4,11 @@
  * to go live, so errors that mean "not propagated yet" are waited out, while errors that waiting cannot fix end the
  * chain at once.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import { sleep as kitSleep } from '@salesforce/kit';
-import { AuthInfo, Config, OrgConfigProperties, SfError, StateAggregator, WebOAuthServer } from '@salesforce/core';
+import { AuthInfo, Config, OrgConfigProperties, SfError, WebOAuthServer } from '@salesforce/core';
+import { causeChain, classifyError } from '../util/errorCause.js';
 import { errorText, exchangeDummyCode, isNetworkFailure, requestJwtToken } from './tokenEndpoint.js';
+import { loginAside } from './authSwap.js';
 
 export type LoginFailureKind = 'transient' | 'permanent';
 
@@ -22,6 +23,8 @@ export type LoginFailureCause =
   | 'invalidClientCredentials'
   /** The login URL could not be reached at all (DNS, connection, TLS). */
   | 'unreachable'
+  /** A file on this computer (the private key, a program to start) could not be used: Salesforce was never asked. */
+  | 'localFile'
   /** Still "not installed" after the app's propagation time: a wrong login URL or org, not propagation. */
   | 'ecaNotInstalled'
   /** Still "client identifier invalid" after the app's propagation time: as ecaNotInstalled. */
@@ -60,6 +63,18 @@ export function classifyLoginError(message: string, preAuthorized: boolean): Cla
   const lines = message.split('\n').filter((line) => line.trim() && !/^(error authenticating with jwt|errors encountered)/i.test(line.trim()));
   if (lines.length > 0 && lines.every(isNetworkFailure)) return { kind: 'permanent', cause: 'unreachable', message };
   return { kind: 'permanent', cause: 'unknown', message };
+}
+
+/**
+ * classifyLoginError on an attempt's error, after looking through its causes: a local file error (an unreadable
+ * key, a browser that cannot start) or a failure to reach the server is that, whatever words wrap it.
+ */
+export function classifyAttempt(error: unknown, preAuthorized: boolean): ClassifiedLoginError {
+  const message = errorText(error);
+  const real = classifyError(error);
+  if (real.kind === 'file') return { kind: 'permanent', cause: 'localFile', message };
+  if (real.kind === 'network' && causeChain(error).length > 1) return { kind: 'permanent', cause: 'unreachable', message };
+  return classifyLoginError(message, preAuthorized);
 }
 
 export type LoginOptions = {
@@ -144,7 +159,7 @@ export async function withPropagationRetry<T>(
       const value = await attempt();
       return { value, attempts, waitedMs: now() - started };
     } catch (error) {
-      const classified = classifyLoginError(errorText(error), options.preAuthorized);
+      const classified = classifyAttempt(error, options.preAuthorized);
       const time = now();
       const elapsedMs = time - started;
       const whenOld = UNKNOWN_WHEN_OLD[classified.cause];
@@ -171,7 +186,8 @@ async function finishLogin(
   attempts: number,
   waitedMs: number
 ): Promise<LoginResult> {
-  await authInfo.handleAliasAndDefaultSettings({ alias: options.alias, setDefault: false, setDefaultDevHub: false });
+  // Only the alias: core's handleAliasAndDefaultSettings would also save the auth file again, in place.
+  if (options.alias) await authInfo.setAlias(options.alias);
   // The defaults name the alias given, else the username, as `sf org login jwt` leaves them. Core would name the
   // username's first alias, which is another one (the target org's) when the login user already had an auth file.
   if (options.setDefault === true || options.setDefaultDevHub === true) await setDefaults(options.alias ?? authInfo.getUsername() ?? options.username, options);
@@ -201,44 +217,29 @@ async function setDefaults(value: string, options: Pick<LoginOptions, 'setDefaul
  * `sf org login jwt`, with waiting for the app to go live.
  *
  * When the username already has an auth file (usually: the target org itself), the official command removes it, and
- * its aliases, before it tries the new app. Here the old auth file is set aside for each attempt and put back when the
- * attempt fails, so a failed or timed-out login never costs the user the authorization they had; on success the new
- * auth replaces it and the user's aliases and defaults keep pointing at the same username.
+ * its aliases, before it tries the new app. Here the old file is never touched until the new login has succeeded: each
+ * attempt builds the new auth aside, and only a successful one replaces the old file, in one rename (authSwap.ts). A
+ * failed, timed-out or killed login leaves the user the authorization they had; on success the user's aliases and
+ * defaults keep pointing at the same username.
  */
 export async function loginWithJwt(options: LoginOptions & { privateKeyFile: string }): Promise<LoginResult> {
   const oauth2Options = { clientId: options.clientId, privateKeyFile: options.privateKeyFile, loginUrl: options.loginUrl };
-  const orgs = (await StateAggregator.getInstance()).orgs;
-  // The raw bytes: the file holds encrypted tokens that must come back exactly as they were.
-  const authFile = orgs.getPath(options.username);
-  const previous = (await orgs.hasFile(options.username)) ? await readFile(authFile) : undefined;
-  const create = async (): Promise<AuthInfo> => {
-    if (previous) await rm(authFile, { force: true });
-    try {
-      return await AuthInfo.create({ username: options.username, oauth2Options });
-    } catch (error) {
-      if (previous) {
-        await writeFile(authFile, previous, { mode: 0o600 });
-        await orgs.read(options.username, false, false);
-      }
-      throw error;
-    }
-  };
   // The org at the login URL is asked alone until it knows the app (tokenEndpoint.ts); only its answers that another
   // audience might change (audience is invalid, or one not understood) are left to core's own login to judge.
   const probe = async (): Promise<void> => {
     try {
       await requestJwtToken({ ...options, privateKeyFile: options.privateKeyFile });
     } catch (error) {
-      const { cause } = classifyLoginError(errorText(error), options.preAuthorized);
+      const { cause } = classifyAttempt(error, options.preAuthorized);
       if (cause !== 'wrongAudience' && cause !== 'unknown') throw error;
     }
   };
-  const { value: authInfo, attempts, waitedMs } = await withPropagationRetry(async () => {
+  const { value: swap, attempts, waitedMs } = await withPropagationRetry(async () => {
     await probe();
-    return create();
+    return loginAside(options.username, oauth2Options);
   }, options);
-  await authInfo.save();
-  return finishLogin('jwt', authInfo, options, attempts, waitedMs);
+  await swap.commit();
+  return finishLogin('jwt', swap.authInfo, options, attempts, waitedMs);
 }
 
 /**

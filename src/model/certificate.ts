@@ -2,7 +2,7 @@
  * Key pairs and self-signed X.509 certificates for the JWT bearer flow, made in process: Node's crypto makes the
  * RSA key (fast, native), node-forge builds and signs the certificate. No openssl binary is needed.
  */
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { toCertificatePem } from '../util/pem.js';
 
@@ -22,6 +22,8 @@ export type CertificateOptions = {
   days: number;
   /** RSA modulus length; Salesforce accepts 2048 and 4096. */
   bits?: number;
+  /** Start of validity (default: a minute ago); `days` counts from it. */
+  notBefore?: Date;
 };
 
 /** Makes an RSA private key and a self-signed SHA-256 certificate for it. */
@@ -37,7 +39,7 @@ export function generateKeyAndCertificate(options: CertificateOptions): KeyAndCe
   const serial = randomBytes(16);
   serial[0] &= 0x7f;
   cert.serialNumber = serial.toString('hex');
-  const notBefore = new Date(Date.now() - 60_000);
+  const notBefore = new Date(options.notBefore?.getTime() ?? Date.now() - 60_000);
   notBefore.setMilliseconds(0);
   const notAfter = new Date(notBefore.getTime() + options.days * 86_400_000);
   cert.validity.notBefore = notBefore;
@@ -71,7 +73,12 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
   if (!blocks || blocks.length === 0) {
     throw new Error('no PEM certificate block (-----BEGIN CERTIFICATE-----) found');
   }
-  const cert = new X509Certificate(blocks[0]);
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(blocks[0]);
+  } catch (error) {
+    throw new Error(`the PEM block is not a valid X.509 certificate (${error instanceof Error ? error.message : String(error)})`);
+  }
   return {
     pem: `${blocks[0].replace(/\r\n/g, '\n').trim()}\n`,
     info: {
@@ -81,6 +88,12 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
       fingerprint256: cert.fingerprint256,
     },
   };
+}
+
+/** The certificate's public key (SPKI, DER, base64), to compare with a private key's. */
+export function certificatePublicKey(certificate: string): string {
+  const [block] = parseCertificatePem(toCertificatePem(certificate)).pem.split(/(?<=-----END CERTIFICATE-----)/);
+  return new X509Certificate(block).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 }
 
 export type CertificateSummary = { expires?: string; fingerprint?: string };
@@ -99,36 +112,42 @@ export function summarizeCertificate(certificate: string | undefined): Certifica
   }
 }
 
-const DAY_MS = 86_400_000;
+/** Why a text is not a usable private key. */
+export type PrivateKeyProblem = 'encrypted' | 'certificate' | 'publicKey' | 'notKey';
 
-/**
- * When an app's certificate expires, as `list` and `rotate-certificate --if-expiring-within` judge it. All null when
- * the app has no certificate, or one that cannot be parsed (then nothing can be said about its expiry).
- */
-export type CertificateExpiry = {
-  /** notAfter, ISO 8601. */
-  expiresAt: string | null;
-  /**
-   * Whole days from `now` to notAfter, rounded down: 0 during the last day, negative once expired (-1 during the first
-   * day after).
-   */
-  daysLeft: number | null;
-  /** notAfter is at or before `now`: JWT logins with the app's key fail. */
-  expired: boolean | null;
-};
-
-export function certificateExpiry(certificate: string | undefined, now: Date = new Date()): CertificateExpiry {
-  const expires = summarizeCertificate(certificate)?.expires;
-  if (!expires) return { expiresAt: null, daysLeft: null, expired: null };
-  const left = Date.parse(expires) - now.getTime();
-  return { expiresAt: expires, daysLeft: Math.floor(left / DAY_MS), expired: left <= 0 };
+export class PrivateKeyError extends Error {
+  public constructor(public readonly problem: PrivateKeyProblem, detail: string) {
+    super(detail);
+    this.name = 'PrivateKeyError';
+  }
 }
 
 /**
- * Whether a certificate is due for rotation under `--if-expiring-within <days>`: it expires at or before now + days.
- * An app without a readable certificate is due (rotating gives it one; JWT logins cannot work without it).
+ * Reads an unencrypted PEM private key (PKCS#8 or PKCS#1, as `sf org login jwt` takes). Throws PrivateKeyError saying
+ * what the text is instead: an encrypted key (sf cannot use it: it asks no passphrase), a certificate, a public key,
+ * or not a key at all.
  */
-export function certificateDue(expiry: CertificateExpiry, withinDays: number, now: Date = new Date()): boolean {
-  if (expiry.expiresAt === null) return true;
-  return Date.parse(expiry.expiresAt) <= now.getTime() + withinDays * DAY_MS;
+export function parsePrivateKeyPem(text: string): KeyObject {
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(text)) {
+    throw new PrivateKeyError('encrypted', 'the private key is encrypted');
+  }
+  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) {
+    if (text.includes('-----BEGIN CERTIFICATE-----')) throw new PrivateKeyError('certificate', 'it is a certificate, not a private key');
+    if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) throw new PrivateKeyError('publicKey', 'it is a public key, not a private key');
+    throw new PrivateKeyError('notKey', 'no PEM private key block (-----BEGIN PRIVATE KEY-----) found');
+  }
+  try {
+    return createPrivateKey({ key: text, format: 'pem' });
+  } catch (error) {
+    throw new PrivateKeyError('notKey', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Whether the certificate holds the public half of this private key (Node compares the key pair itself). */
+export function certificateMatchesKey(certificatePem: string, privateKey: KeyObject): boolean {
+  try {
+    return new X509Certificate(certificatePem).checkPrivateKey(privateKey);
+  } catch {
+    return false;
+  }
 }

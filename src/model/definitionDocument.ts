@@ -19,6 +19,7 @@ import {
   type PermittedUsersWord,
 } from './valueRules.js';
 import type { AppSettings } from './appSettings.js';
+import { parseCertificatePem } from './certificate.js';
 import { checkSchema, definitionSchema } from './definitionSchema.js';
 import { parseScopes, toOAuthScopeNames } from './scopes.js';
 import { FLOW_KEYS, SETTING_FLAGS, SETTINGS } from './settings.js';
@@ -134,6 +135,8 @@ function toSettings(doc: Loose): AppSettings {
   if (settings.scopes !== undefined) check('scopes', () => parseScopes(settings.scopes!));
   settings.callbackUrls?.forEach((url, i) => check(`callbackUrls[${i}]`, () => validateCallbackUrl(url)));
   if (settings.refreshTokenPolicy !== undefined) check('refreshTokenPolicy', () => parseRefreshTokenPolicy(settings.refreshTokenPolicy!));
+  // Garbage is refused here, before any request; whether the certificate is valid now is for the verb that sends it.
+  if (settings.certificatePem !== undefined) check('certificate', () => parseCertificatePem(settings.certificatePem!));
   return settings;
 }
 

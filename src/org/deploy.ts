@@ -13,6 +13,7 @@ import type { MetadataComponent } from '../model/appModel.js';
 import { toSourceXml } from '../metadata/xml.js';
 import { metadataTypeInfo } from '../metadata/registry.js';
 import { asList } from '../util/records.js';
+import { withReadRetry } from './retry.js';
 
 export type DeployProblem = {
   type: string;
@@ -159,7 +160,7 @@ export async function deployZip(
     await sleep(interval);
     requests++;
     // eslint-disable-next-line no-await-in-loop
-    status = (await conn.metadata.checkDeployStatus(started.id, true)) as unknown as DeployStatus;
+    status = (await withReadRetry(() => conn.metadata.checkDeployStatus(started.id, true))) as unknown as DeployStatus;
     options.onProgress?.(status.status ?? 'InProgress');
     if (isTrue(status.done)) break;
     if (Date.now() > deadline) {

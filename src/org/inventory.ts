@@ -7,7 +7,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
 import { appKindInfo, type AppKindInfo, type SettingHolder } from '../metadata/appKinds.js';
-import { certificateExpiry, summarizeCertificate } from '../model/certificate.js';
+import { certificateExpiryOf } from '../model/certificateExpiry.js';
 import { asNonEmptyText as asText } from '../metadata/readers.js';
 import { compact, errorMessage, type Loose } from '../util/records.js';
 import { listComponents, readComponents, RequestCounter, type FileProperties } from './metadataReads.js';
@@ -144,16 +144,16 @@ export async function listApps(
     const certificate = asText(oauth?.content?.certificate);
     // Unknown (left out) when the org would not hand the settings out.
     const known = !oauthSettings.unreadable;
-    const expiry = known ? certificateExpiry(certificate, now) : undefined;
+    const expiry = known ? certificateExpiryOf(certificate, now) ?? null : undefined;
     return compact({
       name: file.fullName,
       label: labels.get(file.fullName) ?? file.fullName,
       kind,
       oauthEnabled: known ? oauth !== undefined : undefined,
       jwtEnabled: known ? certificate !== undefined : undefined,
-      certificateExpires: expiry?.expiresAt,
-      certificateDaysLeft: expiry?.daysLeft,
-      certificateExpired: expiry?.expired,
+      certificateExpires: expiry === null ? null : expiry?.notAfter,
+      certificateDaysLeft: expiry === null ? null : expiry?.daysLeft,
+      certificateExpired: expiry === null ? null : expiry?.expired,
       consumerKey: asText(oauth?.content?.consumerKey),
       namespacePrefix: asText(file.namespacePrefix),
       lastModifiedDate: later(asText(file.lastModifiedDate), asText(oauth?.file.lastModifiedDate)),
@@ -203,7 +203,7 @@ export async function readApp(
     definition,
     gaps,
     consumerKey: definition.consumerKey,
-    certificateExpires: summarizeCertificate(definition.certificate)?.expires,
+    certificateExpires: certificateExpiryOf(definition.certificate)?.notAfter,
   };
 }
 

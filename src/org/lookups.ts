@@ -15,16 +15,18 @@ export type OrgUser = {
   email?: string;
   profileName?: string;
   permissionSets: string[];
+  /** Inactive users cannot log in; SOQL still returns them. */
+  isActive: boolean;
 };
 
 
-type UserRecord = { Id: string; Username: string; Email?: string; Profile?: { Name?: string } | null };
+type UserRecord = { Id: string; Username: string; Email?: string; IsActive?: boolean; Profile?: { Name?: string } | null };
 type AssignmentRecord = { PermissionSet?: { Name?: string } | null };
 
 /** Looks a user up by username, with the profile and the permission sets assigned to them. */
 export async function findUser(conn: Connection, username: string): Promise<OrgUser | undefined> {
   const users = await conn.query<UserRecord>(
-    `SELECT Id, Username, Email, Profile.Name FROM User WHERE Username = ${soqlString(username)}`
+    `SELECT Id, Username, Email, IsActive, Profile.Name FROM User WHERE Username = ${soqlString(username)}`
   );
   const record = users.records[0];
   if (!record) return undefined;
@@ -36,6 +38,7 @@ export async function findUser(conn: Connection, username: string): Promise<OrgU
     username: record.Username,
     email: record.Email,
     profileName: record.Profile?.Name ?? undefined,
+    isActive: record.IsActive !== false,
     permissionSets: assignments.records
       .map((assignment) => assignment.PermissionSet?.Name)
       .filter((name): name is string => typeof name === 'string'),

@@ -1,11 +1,13 @@
 /*
  * Reading metadata from an org: listMetadata for names, readMetadata (up to 10 names per call, the API's limit) for
- * content. Every read is counted, so commands can report their requests and tests can check them.
+ * content. Every read is counted, so commands can report their requests and tests can check them. A transient fault
+ * (5xx, request limit, dropped connection) is retried with backoff (retry.ts); each try counts.
  */
 import type { Connection } from '@salesforce/core';
 import type { MetadataComponent } from '../model/appModel.js';
 import { asNonEmptyText as asText } from '../metadata/readers.js';
 import { asList, type Loose } from '../util/records.js';
+import { withReadRetry } from './retry.js';
 
 /** readMetadata accepts at most 10 full names per call. */
 export const READ_BATCH_SIZE = 10;
@@ -33,8 +35,10 @@ export type FileProperties = {
 
 /** All components of one type in the org (one listMetadata call). */
 export async function listComponents(conn: Connection, type: string, counter: RequestCounter): Promise<FileProperties[]> {
-  counter.add();
-  const result = (await conn.metadata.list({ type })) as unknown as FileProperties | FileProperties[] | undefined;
+  const result = (await withReadRetry(() => {
+    counter.add();
+    return conn.metadata.list({ type });
+  })) as unknown as FileProperties | FileProperties[] | undefined;
   return asList(result).filter((file) => typeof file?.fullName === 'string' && file.fullName.length > 0);
 }
 
@@ -49,8 +53,10 @@ export async function listComponentsByType(
   for (let i = 0; i < types.length; i += LIST_QUERIES_PER_CALL) calls.push(types.slice(i, i + LIST_QUERIES_PER_CALL));
   const answers = await Promise.all(
     calls.map(async (call) => {
-      counter.add();
-      const result = (await conn.metadata.list(call.map((type) => ({ type })))) as unknown as FileProperties | FileProperties[] | undefined;
+      const result = (await withReadRetry(() => {
+        counter.add();
+        return conn.metadata.list(call.map((type) => ({ type })));
+      })) as unknown as FileProperties | FileProperties[] | undefined;
       // With one query the type is known even when the answer leaves it out.
       return asList(result).map((file) => (call.length === 1 ? { ...file, type: file?.type ?? call[0] } : file));
     })
@@ -79,8 +85,10 @@ export async function readComponents(
     // eslint-disable-next-line no-await-in-loop
     const chunk = await Promise.all(
       batches.slice(i, i + READ_CONCURRENCY).map(async (batch) => {
-        counter.add();
-        const records = (await conn.metadata.read(type as never, batch)) as unknown as Loose | Loose[] | undefined;
+        const records = (await withReadRetry(() => {
+          counter.add();
+          return conn.metadata.read(type as never, batch);
+        })) as unknown as Loose | Loose[] | undefined;
         return asList(records)
           .filter((record) => record && typeof record === 'object' && asText(record.fullName))
           .map(({ fullName, ...content }) => ({ type, fullName: String(fullName), content }));
@@ -100,7 +108,7 @@ export async function readComponent(
   type: string,
   fullName: string
 ): Promise<Record<string, unknown> | undefined> {
-  const record = (await conn.metadata.read(type as JsforceMetadataType, fullName)) as unknown as Record<string, unknown> | undefined;
+  const record = (await withReadRetry(() => conn.metadata.read(type as JsforceMetadataType, fullName))) as unknown as Record<string, unknown> | undefined;
   if (!record || typeof record !== 'object' || !record.fullName) return undefined;
   return record;
 }

@@ -12,16 +12,12 @@ import { sleep } from '@salesforce/kit';
 import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
 import { appKindInfo } from '../metadata/appKinds.js';
-import {
-  certificateDue,
-  certificateExpiry,
-  generateKeyAndCertificate,
-  summarizeCertificate,
-  type CertificateSummary,
-} from '../model/certificate.js';
-import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles } from '../files/keyFiles.js';
+import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../model/certificate.js';
+import { certificateDue, certificateExpiryOf } from '../model/certificateExpiry.js';
+import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';
+import { checkKeyMatchesCertificate } from '../files/privateKeyFile.js';
 import { describeLoginCause, propagationMs } from './loginFailure.js';
 import type { AppUpdateResult, UpdateContext } from './update/types.js';
 import { planFromRecord } from './update/plan.js';
@@ -120,9 +116,17 @@ type KeyMaterial = {
   warnings: string[];
 };
 
-async function prepareKeyMaterial(flags: RotateCertificateFlags, cwd: string): Promise<KeyMaterial> {
-  if (flags.certificateFile) {
-    const file = await readCertificateFile(flags.certificateFile);
+/** The user's certificate, and their key checked against it: read before the first request. */
+async function readUserCertificate(flags: RotateCertificateFlags, cwd: string): Promise<CertificateFile | undefined> {
+  if (!flags.certificateFile) return undefined;
+  const file = await readCertificateFile(flags.certificateFile);
+  // The user's key must be this certificate's: otherwise the org would get a certificate no reported key can use.
+  if (flags.jwtKeyFile) await checkKeyMatchesCertificate(resolve(cwd, flags.jwtKeyFile), file.pem, flags.certificateFile);
+  return file;
+}
+
+async function prepareKeyMaterial(flags: RotateCertificateFlags, cwd: string, file: CertificateFile | undefined): Promise<KeyMaterial> {
+  if (flags.certificateFile && file) {
     return {
       certificatePem: file.pem,
       privateKeyPath: flags.jwtKeyFile ? resolve(cwd, flags.jwtKeyFile) : undefined,
@@ -193,12 +197,13 @@ export async function rotateCertificate(
   if (!appKindInfo(context.kind).consumerRotation && (Boolean(flags.rotateConsumerKey) || Boolean(flags.rotateConsumerSecret))) {
     throw messages.createError('error.ConnectedAppRotation');
   }
+  const userCertificate = await readUserCertificate(flags, context.cwd);
   const record = await readApp(context.conn, context.kind, flags.name, { counter: context.counter, warn: context.warn });
   if (!record) throw appNotFoundError(context.kind, flags.name);
   const notDue = notDueResult(flags, context.kind, record.definition.certificate);
   if (notDue) return notDue;
 
-  const material = await prepareKeyMaterial(flags, context.cwd);
+  const material = await prepareKeyMaterial(flags, context.cwd, userCertificate);
   let update: AppUpdateResult;
   try {
     const plan = planFromRecord(
@@ -258,13 +263,14 @@ export async function rotateCertificate(
  */
 function notDueResult(flags: RotateCertificateFlags, kind: AppKind, certificate: string | undefined): CertificateNotDue | undefined {
   if (flags.ifExpiringWithin === undefined) return undefined;
-  const expiry = certificateExpiry(certificate);
-  if (certificateDue(expiry, flags.ifExpiringWithin) || expiry.expiresAt === null || expiry.daysLeft === null) return undefined;
+  const now = new Date();
+  const expiry = certificateExpiryOf(certificate, now);
+  if (!expiry || certificateDue(expiry, flags.ifExpiringWithin, now)) return undefined;
   return {
     kind,
     name: flags.name,
     rotated: false,
-    certificateExpires: expiry.expiresAt,
+    certificateExpires: expiry.notAfter,
     certificateDaysLeft: expiry.daysLeft,
     ifExpiringWithin: flags.ifExpiringWithin,
   };

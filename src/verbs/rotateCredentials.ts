@@ -9,12 +9,14 @@
  * - revoke: the previous credentials are deleted and stop working at once.
  *
  * The new secret leaves only through a 0600 file made for it or, when asked, the result (the CLI shows it only under
- * --json). Nothing is sent before every check that can fail has passed (the secret file's place included).
+ * --json). Nothing is sent before every check that can fail has passed: the secret file is checked and opened the
+ * way create opens it (files/credentials.ts SecretFile: exclusive, no link followed, 0600) before the first request.
+ * A secret the user has not got is never made primary: when the file cannot take it, the stage is undone.
  */
 import { rm } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import type { Connection } from '@salesforce/core';
-import { assertSecretFileFree, writeSecretFile } from '../files/credentials.js';
+import { checkSecretFilePlace, SecretFile } from '../files/credentials.js';
 import { RequestCounter } from '../org/metadataReads.js';
 import {
   deleteStaged,
@@ -48,6 +50,8 @@ export type RotateCredentialsContext = {
   loginClientId?: string;
   /** The target org as the user named it, for the next command printed. */
   targetOrg: string;
+  /** The project's package directories: the secret file must be outside them. */
+  packageDirectories?: readonly string[];
   counter?: RequestCounter;
   warn?: (message: string) => void;
 };
@@ -109,21 +113,34 @@ export async function rotateCredentials(
 ): Promise<RotateCredentialsResult> {
   const counter = context.counter ?? new RequestCounter();
   if (flags.step === 'revoke' && (flags.secretFile ?? flags.showSecret)) throw messages.createError('error.SecretOnRevoke');
-  if (flags.secretFile) await assertSecretFileFree(flags.secretFile);
-  const consumer = await findConsumer(context.conn, flags.name, counter);
-  if (consumer.consumerCount > 1) context.warn?.(messages.getMessage('warning.SeveralConsumers', [flags.name, consumer.consumerCount, consumer.consumerKey ?? '']));
-  const slot = await readStaged(context.conn, consumer, counter);
-  return flags.step === 'stage'
-    ? stage(flags, context, consumer, slot, counter)
-    : revoke(flags, context, consumer, slot, counter);
+  const file = flags.secretFile ? await openSecretFile(flags.secretFile, context) : undefined;
+  try {
+    const consumer = await findConsumer(context.conn, flags.name, counter);
+    if (consumer.consumerCount > 1) context.warn?.(messages.getMessage('warning.SeveralConsumers', [flags.name, consumer.consumerCount, consumer.consumerKey ?? '']));
+    const slot = await readStaged(context.conn, consumer, counter);
+    return flags.step === 'stage'
+      ? await stage(flags, context, { consumer, slot, counter, file })
+      : await revoke(flags, context, consumer, slot, counter);
+  } catch (error) {
+    // The empty file this run made goes again (never one the secret was written to).
+    await file?.discard();
+    throw error;
+  }
 }
+
+/** The secret file's place checked and the file made (exclusively, 0600), before anything is sent. */
+async function openSecretFile(path: string, context: RotateCredentialsContext): Promise<SecretFile> {
+  const packageDirectories = context.packageDirectories ?? [];
+  (await checkSecretFilePlace(path, packageDirectories)).forEach((warning) => context.warn?.(warning));
+  return SecretFile.open(path, packageDirectories);
+}
+
+type StageState = { consumer: ConsumerAddress; slot: StagedCredential[]; counter: RequestCounter; file?: SecretFile };
 
 async function stage(
   flags: RotateCredentialsFlags,
   context: RotateCredentialsContext,
-  consumer: ConsumerAddress,
-  slot: StagedCredential[],
-  counter: RequestCounter
+  { consumer, slot, counter, file }: StageState
 ): Promise<RotateCredentialsResult> {
   // Salesforce keeps one staged credential per consumer: a live one there is someone's, and is never replaced silently.
   const live = slot.filter((credential) => credential.state !== 'expired');
@@ -137,28 +154,31 @@ async function stage(
   }
   const cleared = await deleteEach(context, consumer, slot, counter);
   const staged = await stageCredentials(context.conn, consumer, counter);
-  const undo = async (): Promise<void> => {
+  const undo = async (): Promise<boolean> =>
     // Nothing was promoted: the staged credentials go again (best effort; they expire by themselves anyway).
-    await deleteStaged(context.conn, consumer, staged.id, counter).catch(() => {});
-  };
+    deleteStaged(context.conn, consumer, staged.id, counter).then(
+      () => true,
+      () => false
+    );
   // Asked to hand the secret over but given none: nothing is made primary, so no client is left without a secret.
   if ((Boolean(flags.secretFile) || flags.showSecret) && !staged.secret) {
     await undo();
     throw messages.createError('error.NoSecretInAnswer', [flags.name]);
   }
-  if (flags.secretFile && staged.secret) {
+  if (file && staged.secret) {
     try {
-      await writeSecretFile(flags.secretFile, staged.secret);
+      await file.write(staged.secret);
     } catch (error) {
+      // Not promoted, so no client needs this secret: undone, the rotation can simply be run again.
       await undo();
-      throw messages.createError('error.SecretFileUnwritable', [flags.secretFile, errorMessage(error)]);
+      throw messages.createError('error.SecretFileUnwritable', [file.path, errorMessage(error)]);
     }
   }
   try {
     await promoteStaged(context.conn, consumer, staged.id, counter);
   } catch (error) {
-    await undo();
-    if (flags.secretFile) await rm(flags.secretFile, { force: true });
+    // The file keeps the secret while the org may still hold the staged credentials it belongs to.
+    if ((await undo()) && file) await rm(file.path, { force: true });
     throw error;
   }
   // Where the org says when the previous credentials expire, report it (one more read, after the change).

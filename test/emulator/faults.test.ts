@@ -48,6 +48,30 @@ describe('emulator faults, latency, request log and control endpoints', () => {
     expect((await getJson(queryUrl(), token)).status).to.equal(200);
   });
 
+  it('armedBy: a fault sleeps until its operation was requested after it was added', async () => {
+    await soapCall('deploy');
+    org.server.faults.add({ kind: 'http500', operation: 'readMetadata', armedBy: 'deploy' });
+    expect((await soapCall('readMetadata')).status).to.equal(200);
+    await soapCall('deploy');
+    expect((await soapCall('readMetadata')).status).to.equal(500);
+    expect((await soapCall('readMetadata')).status).to.equal(500);
+  });
+
+  it('afterHandling: the request is handled, then its answer replaced by the fault', async () => {
+    const handled: string[] = [];
+    await org.server.close();
+    org = await startTestOrg((body, ctx) => {
+      handled.push(/<(?:\w+:)?Body[^>]*>\s*<(?:\w+:)?(\w+)/.exec(body)?.[1] ?? '?');
+      return soap(body, ctx);
+    });
+    token = (await jwtLogin(org)).json.access_token;
+    org.server.faults.add({ kind: 'http503', operation: 'createMetadata', afterHandling: true, times: 1 });
+    org.server.faults.add({ kind: 'http503', operation: 'updateMetadata', times: 1 });
+    expect((await soapCall('createMetadata')).status).to.equal(503);
+    expect((await soapCall('updateMetadata')).status).to.equal(503);
+    expect(handled).to.deep.equal(['createMetadata']);
+  });
+
   it('http503 answers 503 on REST and on SOAP', async () => {
     org.server.faults.add({ kind: 'http503' });
     expect((await getJson(queryUrl(), token)).status).to.equal(503);

@@ -24,6 +24,16 @@ export type FaultSpec = {
   times?: number;
   /** For 'delay': how long to hold the response. Other kinds may carry a delay too. */
   delayMs?: number;
+  /**
+   * The org does the work, then the answer is lost to the fault (a proxy or load balancer failing after the org
+   * committed): what a client cannot tell from a fault that stopped the request.
+   */
+  afterHandling?: boolean;
+  /**
+   * Sleeps until a request with this SOAP operation or grant type has been answered (e.g. readMetadata failing only
+   * once a deploy has been sent): a fault for a later step of a command, not its first look at the org.
+   */
+  armedBy?: string;
 };
 
 export type Fault = FaultSpec & { id: number; hits: number };
@@ -51,7 +61,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
   if (!FAULT_KINDS.includes(spec.kind as FaultKind)) {
     throw new Error(`fault kind must be one of ${FAULT_KINDS.join(', ')}`);
   }
-  for (const key of ['path', 'pathRegex', 'method', 'operation', 'grantType'] as const) {
+  for (const key of ['path', 'pathRegex', 'method', 'operation', 'grantType', 'armedBy'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'string') throw new Error(`fault ${key} must be a string`);
   }
   for (const key of ['times', 'delayMs'] as const) {
@@ -60,6 +70,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
     }
   }
   if (spec.kind === 'delay' && spec.delayMs === undefined) throw new Error('a delay fault needs delayMs');
+  if (spec.afterHandling !== undefined && typeof spec.afterHandling !== 'boolean') throw new Error('fault afterHandling must be a boolean');
   if (typeof spec.pathRegex === 'string') new RegExp(spec.pathRegex); // throws on a bad pattern
   return spec as FaultSpec;
 }
@@ -69,6 +80,8 @@ export class FaultInjector {
   public latencyMs = 0;
   private faults: Fault[] = [];
   private nextId = 1;
+  /** Faults whose armedBy operation has been requested since they were added. */
+  private armed = new Set<number>();
 
   public add(spec: FaultSpec): Fault {
     const fault: Fault = { ...validateFaultSpec(spec), id: this.nextId++, hits: 0 };
@@ -84,6 +97,7 @@ export class FaultInjector {
 
   public clear(): void {
     this.faults = [];
+    this.armed.clear();
   }
 
   public list(): Fault[] {
@@ -98,6 +112,7 @@ export class FaultInjector {
     let delayMs = this.latencyMs;
     let failure: Fault | undefined;
     for (const fault of this.faults) {
+      if (fault.armedBy && !this.armed.has(fault.id)) continue;
       if (!matches(fault, facts)) continue;
       if (fault.kind !== 'delay' && failure) continue; // only one failure answers a request
       fault.hits += 1;
@@ -105,6 +120,8 @@ export class FaultInjector {
       if (fault.kind !== 'delay') failure = fault;
     }
     this.faults = this.faults.filter((f) => f.times === undefined || f.hits < f.times);
+    const operation = (facts.operation ?? '').toLowerCase();
+    for (const fault of this.faults) if (fault.armedBy?.toLowerCase() === operation) this.armed.add(fault.id);
     return { delayMs, failure: failure ? { ...failure } : undefined };
   }
 }

@@ -233,6 +233,7 @@ export async function startOrgServer<S extends AppStore>(state: OrgState<S>, opt
     try {
       const { delayMs, failure } = faults.take(facts);
       if (delayMs > 0) await sleep(delayMs);
+      if (failure && failure.kind !== 'delay' && failure.afterHandling) await route(req);
       if (failure && failure.kind !== 'delay') {
         if (failure.kind === 'INVALID_SESSION_ID') {
           // Really end the session, so the client's refresh is needed and observable.

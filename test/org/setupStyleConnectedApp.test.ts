@@ -95,7 +95,8 @@ describe('Connected apps made in Setup', function () {
       context()
     );
     expect(result.components).to.deep.equal([{ type: CA, fullName: name, elements: ['oauthConfig.callbackUrl', 'sessionPolicy.sessionTimeout'] }]);
-    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'updateMetadata']);
+    // The plan's read, the re-read just before writing (update/conflict.ts), the write.
+    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'readMetadata', 'updateMetadata']);
 
     const expected = structuredClone(before);
     (expected.oauthConfig as Loose).callbackUrl = 'https://setup.example.com/callback\nhttps://ci.example.com/callback';

@@ -159,7 +159,7 @@ describe('External Client Apps made in Setup', function () {
       { type: 'ExtlClntAppGlobalOauthSettings', fullName: names.globalOauth, elements: ['callbackUrl'] },
       { type: 'ExtlClntAppOauthConfigurablePolicies', fullName: names.oauthPolicies, elements: ['sessionTimeoutInMinutes'] },
     ]);
-    expect(soapOperations(org.emulator).filter((op) => op !== 'checkDeployStatus')).to.deep.equal([...Array(4).fill('readMetadata'), 'deploy']);
+    expect(soapOperations(org.emulator).filter((op) => op !== 'checkDeployStatus')).to.deep.equal([...Array(4).fill('readMetadata'), 'readMetadata', 'readMetadata', 'deploy']); // + the two sent, re-read before the deploy
 
     // The org: the same components under the same names, changed in exactly those two elements.
     const orgAfter = orgState(name);

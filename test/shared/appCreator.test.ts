@@ -149,9 +149,10 @@ describe('createApp against the emulator', function () {
     it('falls back to the credentials REST resource when the global OAuth settings cannot be read', async () => {
       const dir = await makeProject();
       // The fault is armed when the consumer key stage starts: the existence check before it reads metadata too.
+      // Four times: the first try and the three retries of a transient fault (retry.ts).
       const progress: CreateProgress = {
         stage: (name) => {
-          if (name === 'consumerKey') org.emulator.faults.add({ kind: 'http500', operation: 'readMetadata', times: 1 });
+          if (name === 'consumerKey') org.emulator.faults.add({ kind: 'http500', operation: 'readMetadata', times: 4 });
         },
         info: () => {},
         warn: () => {},
@@ -232,9 +233,14 @@ describe('createApp against the emulator', function () {
     it('a deploy that fails removes the new source files and keeps key and certificate', async () => {
       const dir = await makeProject();
       const keys = join(dir, 'keys');
-      org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 1 });
+      // Every try: the org is asked after the first, the call is sent once more, and fails again.
+      org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata' });
       const error = await failure(createApp(flags('Failing_App', { outputDir: keys }), context(dir)));
+      org.emulator.faults.clear();
       expect(error.message).to.match(/unexpected error/i);
+      expect(error.name).to.equal('DeployFaultError');
+      // The key is where the user put it: the rerun passes it, and completes the app whether or not the org took it.
+      expect(error.actions?.[0]).to.include(`--certificate-file ${join(keys, 'server.crt')} --jwt-key-file ${join(keys, 'server.key')} --update-existing`);
       expect(await listFiles(join(dir, 'force-app'))).to.deep.equal([]);
       const kept = await listFiles(keys);
       expect(kept.some((f) => f.endsWith('.key'))).to.equal(true);
@@ -302,8 +308,8 @@ describe('createApp against the emulator', function () {
       await writeFile(secretFile, 'keep me');
       org.emulator.clearRequests();
       const error = await failure(createApp(flags('Old_Secret', { requireSecretForWebServer: true, secretFile }), context(dir)));
-      expect(error.name).to.equal('SecretFileExistsError');
-      expect(error.message).to.include(secretFile);
+      expect(error.name).to.equal('SecretFileUnusableError');
+      expect(error.message).to.include(secretFile).and.include('already exists');
       expect(await readFile(secretFile, 'utf8')).to.equal('keep me');
       expect(writes()).to.deep.equal([]);
     });
@@ -385,7 +391,7 @@ describe('createApp against the emulator', function () {
       expect(result.username).to.equal(standard.username);
     });
 
-    it('stops at once when the private key does not match the certificate (invalid assertion)', async () => {
+    it('refuses a private key that does not match the certificate before anything is sent', async () => {
       const dir = await makeProject();
       const pair = generateKeyAndCertificate({ commonName: 'mine', days: 30 });
       const other = generateKeyAndCertificate({ commonName: 'other', days: 30 });
@@ -398,11 +404,11 @@ describe('createApp against the emulator', function () {
       const error = await failure(
         createApp(flags('Wrong_Key', { login: 'jwt', certificateFile, jwtKeyFile }), context(dir), progress)
       );
-      expect(error.name).to.equal('LoginFailedError');
-      expect(error.message).to.include('invalid assertion');
-      expect(error.actions?.[0]).to.include('private key does not match the certificate');
+      // Checked before anything is sent (issue 10 item 8): before, the app was created and the login failed after it.
+      expect(error.name).to.equal('KeyCertificateMismatchError');
+      expect(error.message).to.include(jwtKeyFile).and.include(certificateFile);
       expect(waits, 'no retry').to.deep.equal([]);
-      expect(org.emulator.store.read('ConnectedApp', 'Wrong_Key'), 'the app was created').to.not.equal(undefined);
+      expect(org.emulator.store.read('ConnectedApp', 'Wrong_Key'), 'the app was created').to.equal(undefined);
     });
 
     it('stops at once when the app lacks the refresh_token scope', async () => {

@@ -4,6 +4,7 @@
  */
 import type { OAuthAppDefinition } from '../../src/model/appModel.js';
 import { buildAppDefinition } from '../../src/model/appDefinition.js';
+import { generateKeyAndCertificate } from '../../src/model/certificate.js';
 
 export const ORDER: Record<string, string[]> = {
   ConnectedApp: [
@@ -75,7 +76,8 @@ export function orderProblems(content: Record<string, unknown>, sequence: string
   return problems;
 }
 
-export const PEM = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
+/** A real certificate: definition files and create check that a certificate parses (issue 10 item 8). */
+export const PEM = generateKeyAndCertificate({ commonName: 'Fixture', days: 365 }).certificatePem;
 
 /** The defaults: what `create --name CI_App` builds. */
 export function defaultDefinition(kind: 'ConnectedApp' | 'ExternalClientApplication' = 'ConnectedApp'): OAuthAppDefinition {

@@ -176,7 +176,8 @@ describe('appUpdate', function () {
       });
       const result = await executeUpdate(plan, context('ConnectedApp'));
 
-      expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'updateMetadata']);
+      // The plan's read, the re-read of the component just before writing (conflict.ts), the write.
+      expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'readMetadata', 'updateMetadata']);
       expect(result.deployed).to.equal(true);
       expect(result.changes.map((c) => c.setting)).to.deep.equal(['callbackUrls', 'scopes']);
       expect(result.components).to.deep.equal([
@@ -288,7 +289,8 @@ describe('appUpdate', function () {
       });
       org.emulator.clearRequests();
       const result = await executeUpdate(plan, context('ExternalClientApplication'));
-      expect(soapOperations(org.emulator).filter((op) => op !== 'checkDeployStatus')).to.deep.equal(['deploy']);
+      // The two components sent are read again just before the deploy (conflict.ts), one readMetadata each.
+      expect(soapOperations(org.emulator).filter((op) => op !== 'checkDeployStatus')).to.deep.equal(['readMetadata', 'readMetadata', 'deploy']);
       expect(result.components.map((c) => c.type).sort()).to.deep.equal(['ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings']);
 
       const after = await readApp(org.conn, 'ExternalClientApplication', name, { every: true });

@@ -30,6 +30,7 @@ import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../../src/m
 import { createApp, type CreateAppContext, type CreateAppRequest } from '../../src/verbs/create/createApp.js';
 import { readComponent } from '../../src/org/metadataReads.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
+import { certificateBody } from '../../src/util/pem.js';
 import { fullDefinition, PEM } from './appFixtures.js';
 import { startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
 
@@ -192,8 +193,14 @@ describe('definitionFile', () => {
       expect(partial.settings.noCertificate).to.equal(undefined);
       expect(partial.settings).to.not.have.property('callbackUrls');
       // A base64 body (as some orgs return it) becomes PEM.
-      const body = parseDefinitionDocument({ certificate: 'MIIBfake' }, 'c.json');
-      expect(body.settings.certificatePem).to.equal('-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n');
+      const base64 = certificateBody(PEM);
+      const body = parseDefinitionDocument({ certificate: base64 }, 'c.json');
+      expect(body.settings.certificatePem).to.match(/^-----BEGIN CERTIFICATE-----\n/);
+      expect(certificateBody(body.settings.certificatePem!)).to.equal(base64);
+      // Garbage is refused with the file and the setting named, before any request (issue 10 item 8).
+      for (const garbage of ['MIIBfake', '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n', 'hello']) {
+        expect(() => parseDefinitionDocument({ certificate: garbage }, 'c.json'), garbage).to.throw(/c\.json.*certificate/);
+      }
     });
 
     it('refuses an unknown key, naming the file, the key and the valid settings', async () => {

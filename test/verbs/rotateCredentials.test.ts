@@ -3,12 +3,13 @@
  * hands over a new key and secret and keeps the previous ones working, revoke ends them; every refusal comes before
  * anything is sent or written, and a failure half way leaves the app as it was.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { rotateCredentials, type RotateCredentialsContext } from '../../src/verbs/rotateCredentials.js';
+import { SecretFile } from '../../src/files/credentials.js';
 import { readStagedAnswer } from '../../src/org/stagedCredentials.js';
 import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from '../shared/emulatorOrg.js';
 
@@ -104,12 +105,12 @@ describe('rotateCredentials', function () {
     await writeFile(existing, 'keep me');
     org.emulator.clearRequests();
     expect((await refusal(rotateCredentials({ name: 'Cred_Checks', step: 'stage', secretFile: existing }, context()))).name).to.equal(
-      'SecretFileExistsError'
+      'SecretFileUnusableError'
     );
     expect(await readFile(existing, 'utf8')).to.equal('keep me');
     const missing = join(folder, 'no-such-folder', 'x.secret');
     expect((await refusal(rotateCredentials({ name: 'Cred_Checks', step: 'stage', secretFile: missing }, context()))).name).to.equal(
-      'SecretFileFolderMissingError'
+      'SecretFileUnusableError'
     );
     expect((await refusal(rotateCredentials({ name: 'Cred_Checks', step: 'revoke', showSecret: true }, context()))).name).to.equal(
       'SecretOnRevokeError'
@@ -117,6 +118,46 @@ describe('rotateCredentials', function () {
     expect(org.emulator.requests()).to.deep.equal([]);
     expect((await refusal(rotateCredentials({ name: 'No_Such_Eca', step: 'stage' }, context()))).name).to.equal('NoAppError');
     expect(writes()).to.deep.equal([]);
+  });
+
+  it('takes the secret file as create does: no link followed, none in a package directory, an empty file left by no failure', async () => {
+    await createExternalClientApp(org.conn, definition('Cred_Place'));
+    const link = join(folder, 'place-link.secret');
+    await symlink(join(folder, 'place-target.secret'), link);
+    const pkg = join(folder, 'force-app');
+    await mkdir(pkg);
+    org.emulator.clearRequests();
+    for (const [secretFile, packageDirectories] of [
+      [link, []],
+      [join(pkg, 'app.secret'), [pkg]],
+    ] as const) {
+      // eslint-disable-next-line no-await-in-loop
+      const error = await refusal(rotateCredentials({ name: 'Cred_Place', step: 'stage', secretFile }, context({ packageDirectories })));
+      expect(error.name).to.match(/^Secret(FileUnusable|InPackageDirectory)Error$/);
+    }
+    expect(await lstat(join(folder, 'place-target.secret')).catch(() => 'none')).to.equal('none');
+    expect(await lstat(join(pkg, 'app.secret')).catch(() => 'none')).to.equal('none');
+    expect(org.emulator.requests()).to.deep.equal([]);
+    // Opened before the first request, and removed again when the app is not there.
+    const unknown = join(folder, 'unknown.secret');
+    expect((await refusal(rotateCredentials({ name: 'No_Such_Eca', step: 'stage', secretFile: unknown }, context()))).name).to.equal('NoAppError');
+    expect(await lstat(unknown).catch(() => 'none')).to.equal('none');
+  });
+
+  it('when the secret file cannot take the secret, the stage is undone and the app keeps its key', async () => {
+    await createExternalClientApp(org.conn, definition('Cred_Full', { consumerKey: 'CredFullOldKey12345' }));
+    const secretFile = join(folder, 'full.secret');
+    const write = sinon.stub(SecretFile.prototype, 'write').rejects(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    try {
+      const error = await refusal(rotateCredentials({ name: 'Cred_Full', step: 'stage', secretFile }, context()));
+      expect(error.name).to.equal('SecretFileUnwritableError');
+      expect(error.message).to.include('ENOSPC');
+    } finally {
+      write.restore();
+    }
+    expect(primaryKey('Cred_Full')).to.equal('CredFullOldKey12345');
+    expect(org.emulator.store.staged.slot('Cred_Full')).to.equal(undefined);
+    expect(writes().map((w) => w.split(' ')[0])).to.deep.equal(['POST', 'DELETE']);
   });
 
   it('refuses to revoke the key the target org login itself uses', async () => {

@@ -4,7 +4,6 @@
  * wrappers around this.
  */
 import { Messages } from '@salesforce/core';
-import { writeSecretFile } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import type { DeployOutcome } from '../../org/deploy.js';
 import { readConsumerKey } from '../../org/consumerCredentials.js';
@@ -12,14 +11,20 @@ import type { BrowserOpener } from '../../login/loginChain.js';
 import { writeKeyFiles } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
 import { missingFolders } from '../../files/folders.js';
-import { summarizeCertificate } from '../../model/certificate.js';
+import { certificateExpiryOf } from '../../model/certificateExpiry.js';
+import type { AppRecord } from '../../org/inventory.js';
+import { sameCertificate } from '../../util/pem.js';
 import { updateToDefinition } from '../update/toDefinition.js';
+import { withUpdateLock } from '../update/lock.js';
 import { assertCreateInputs, resolveLayers } from './layers.js';
 import { previewComponents } from './dryRun.js';
 import { planCreation } from './plan.js';
 import { deployOrExplain } from './deploy.js';
 import { loginWithNewApp } from './login.js';
+import { recordCreate } from './interruption.js';
+import { rerunCommand } from './rerun.js';
 import { describeResult } from './result.js';
+import { openSecretFile, saveSecret, settleAfterFailure, withUnsavedSecret } from './secret.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
 
 export type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress } from './types.js';
@@ -47,6 +52,12 @@ export async function createApp(
   const flags: CreateAppFlags = await resolveLayers(request, warn);
   assertCreateInputs(flags);
   const plan = await planCreation(flags, context, warn);
+  recordCreate(progress, {
+    appName: plan.definition.name,
+    rerunCommand: rerunCommand(context, plan, flags.outputDir !== undefined || flags.jwtKeyFile !== undefined),
+    loginUser: flags.login ? plan.loginUser.username : undefined,
+    appInOrg: plan.existing ? 'yes' : 'no',
+  });
   if (plan.existing) return updateExisting(plan, flags, context, { warn, warnings, progress, openBrowser });
   if (flags.dryRun) {
     const components = await previewComponents(plan.components, {
@@ -62,32 +73,81 @@ export async function createApp(
     return { ...result, dryRun: { components } };
   }
 
-  // 2. Key and certificate, then the source files (never with a secret).
+  // 2. The secret file (made now: a secret that cannot be saved must stop the create before anything is sent), the key
+  // and certificate, then the source files (never with a secret).
   progress.stage('write');
-  if (plan.keyPlan && plan.generated) {
-    await writeKeyFiles(plan.keyPlan, plan.generated);
-    plan.keyPlan.warnings.forEach(warn);
+  const pendingSecret = await openSecretFile(plan.definition.consumerSecret, flags.secretFile, plan.project.packageDirectories);
+  let deployStarted = false;
+  let outcome: DeployOutcome;
+  let writtenSource: string[];
+  try {
+    if (plan.keyPlan && plan.generated) {
+      await writeKeyFiles(plan.keyPlan, plan.generated);
+      plan.keyPlan.warnings.forEach(warn);
+      recordCreate(progress, { keyFiles: [plan.keyPlan.privateKeyPath, plan.keyPlan.certificatePath] });
+    }
+    const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
+    // Told before writing: an interruption half way removes these (new files only, never one --overwrite replaces).
+    recordCreate(progress, { sourceFiles: plan.sourcePlan?.files.filter((file) => !file.replaces).map((file) => file.path) ?? [], newFolders });
+    writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
+
+    // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
+    progress.stage('deploy');
+    deployStarted = true;
+    recordCreate(progress, { appInOrg: 'sent' });
+    outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
+    recordCreate(progress, { appInOrg: 'yes' });
+  } catch (error) {
+    throw await settleAfterFailure(pendingSecret, error, deployStarted);
   }
-  const newFolders = await missingFolders(plan.sourcePlan?.files.map((file) => file.path) ?? []);
-  const writtenSource = plan.sourcePlan ? await writeSourceFiles(plan.sourcePlan) : [];
-
-  // 3. Deploy; on failure the new source files (and folders made for them) go again, the key and certificate stay.
-  progress.stage('deploy');
-  const outcome = await deployOrExplain(plan, flags, context, writtenSource, newFolders);
   const appChangedAt = Date.now();
+  // The app exists: its secret reaches the user now, in the file or (if the file fails) in the result.
+  const unsavedSecret = await saveSecret(pendingSecret, warn);
+  if (pendingSecret && !unsavedSecret) {
+    recordCreate(progress, { secretFile: pendingSecret.file.path });
+    progress.info(messages.getMessage('info.secretWritten', [pendingSecret.file.path]));
+  }
+  try {
+    return await finishCreate(plan, { ...flags, secretFile: unsavedSecret ? undefined : flags.secretFile }, context, {
+      outcome,
+      writtenSource,
+      warnings,
+      warn,
+      progress,
+      openBrowser,
+      appChangedAt,
+      unsavedSecret,
+    });
+  } catch (error) {
+    throw withUnsavedSecret(error, unsavedSecret, flags.secretFile);
+  }
+}
 
+/** After the deploy: the consumer key, the result, and the login. */
+async function finishCreate(
+  plan: CreationPlan,
+  flags: CreateAppFlags,
+  context: CreateAppContext,
+  run: {
+    outcome: DeployOutcome;
+    writtenSource: string[];
+    warnings: string[];
+    warn: (m: string) => void;
+    progress: CreateProgress;
+    openBrowser?: BrowserOpener;
+    appChangedAt: number;
+    unsavedSecret?: string;
+  }
+): Promise<CreateAppResult> {
+  const { outcome, writtenSource, warnings, warn, progress, openBrowser, appChangedAt } = run;
   // 4. Consumer key: we set it, and read it back to be sure the org took it.
   progress.stage('consumerKey');
   const consumerKey =
     (await readConsumerKey(context.conn, context.kind, plan.definition.name, warn)) ??
     plan.definition.consumerKey ??
     '';
-  if (plan.definition.consumerSecret && flags.secretFile) {
-    await writeSecretFile(flags.secretFile, plan.definition.consumerSecret);
-    progress.info(messages.getMessage('info.secretWritten', [flags.secretFile]));
-  }
-
   const result = describeResult(plan, flags, context, { consumerKey, outcome, writtenSource, warnings });
+  if (run.unsavedSecret) result.consumerSecret = run.unsavedSecret;
 
   // 5. Log in with the new app.
   if (flags.login) {
@@ -100,7 +160,10 @@ export async function createApp(
   return result;
 }
 
-/** create --update-existing on an app that exists: the update path (appUpdate.ts), then the same result and login. */
+/**
+ * create --update-existing on an app that exists, or a rerun of a create that failed after the org took the app: the
+ * update path (toDefinition.ts), the source files the project lacks, then the same result and login.
+ */
 async function updateExisting(
   plan: CreationPlan,
   flags: CreateAppFlags,
@@ -108,7 +171,7 @@ async function updateExisting(
   run: { warn: (m: string) => void; warnings: string[]; progress: CreateProgress; openBrowser?: BrowserOpener }
 ): Promise<CreateAppResult> {
   run.progress.stage('deploy');
-  const update = await updateToDefinition(
+  const update = await withUpdateLock(context, plan.definition.name, () => updateToDefinition(
     {
       conn: context.conn,
       kind: context.kind,
@@ -119,26 +182,34 @@ async function updateExisting(
     },
     plan.definition,
     {
-      certificate: plan.certificateFromUser ? 'fromDefinition' : flags.noCertificate ? 'none' : 'keepOrg',
+      certificate: plan.certificateFromUser !== undefined || plan.resume === true ? 'fromDefinition' : flags.noCertificate ? 'none' : 'keepOrg',
       keyFolderBase: plan.project.projectRoot ?? context.cwd,
       outputDir: flags.outputDir,
       jwtKeyFile: flags.jwtKeyFile,
+      checkRecord: plan.resume ? (record): void => assertHoldsCertificate(record, plan, context) : undefined,
+      writeMissingSourceFiles: true,
     }
-  );
+  ));
   update.warnings.forEach(run.warn);
+  // The secret sent by the run that failed was never saved (it would have been written after the deploy).
+  if (plan.resume && (flags.secretFile ?? flags.showSecret)) run.warn(messages.getMessage('warning.SecretNotResumed', [plan.definition.name]));
   const appChangedAt = update.deployed ? Date.now() : undefined;
   const outcome: DeployOutcome = { method: appKindInfo(context.kind).deployMethod, success: true, requests: update.deploy?.requests ?? 0, problems: [] };
   const { certificate, keyFiles, ...updateResult } = update;
-  const withKey: CreationPlan = { ...plan, definition: { ...plan.definition, certificate } };
+  // The secret made for this run was never sent (an update leaves credentials alone): neither shown nor claimed saved.
+  const { consumerSecret, ...sent } = plan.definition;
+  void consumerSecret;
+  const withKey: CreationPlan = { ...plan, definition: { ...sent, certificate } };
+  const reported = { ...flags, secretFile: undefined, jwtKeyFile: keyFiles.privateKeyPath ?? flags.jwtKeyFile };
   const result: CreateAppResult = {
-    ...describeResult(withKey, { ...flags, jwtKeyFile: keyFiles.privateKeyPath ?? flags.jwtKeyFile }, context, {
+    ...describeResult(withKey, reported, context, {
       consumerKey: update.consumerKey ?? '',
       outcome,
       writtenSource: update.sourceFiles,
       warnings: run.warnings,
     }),
     certificatePath: flags.certificateFile ?? keyFiles.certificatePath,
-    certificateExpires: summarizeCertificate(certificate)?.expires,
+    certificateExpires: certificateExpiryOf(certificate)?.notAfter,
     update: updateResult,
   };
   if (flags.login && !flags.dryRun) {
@@ -150,4 +221,15 @@ async function updateExisting(
     });
   }
   return result;
+}
+
+/** A rerun completes only the app its key pair was made for; any other app of that name is the user's: refused. */
+function assertHoldsCertificate(record: AppRecord, plan: CreationPlan, context: CreateAppContext): void {
+  if (sameCertificate(record.definition.certificate, plan.generated?.certificatePem)) return;
+  const kindInfo = appKindInfo(context.kind);
+  throw messages.createError(
+    'error.AppExists',
+    [kindInfo.article, plan.definition.name],
+    [kindInfo.topic, plan.definition.name, kindInfo.topic, plan.definition.name]
+  );
 }

@@ -1,15 +1,31 @@
 /*
- * Deploying a new app, and turning a refusal into an error that says what exists now and what to do.
+ * Deploying a new app, and turning a refusal or a fault into an error that says what exists now and what to do.
+ * A transient fault (5xx, request limit, dropped connection) may hide a success: the org is asked whether it holds the
+ * app before anything else happens. A connected app's single createMetadata call is sent again once when it does not;
+ * an External Client App's deploy is not (it may still be running in the org): the error gives the rerun command.
  */
 import { rm } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
+import { sleep } from '@salesforce/kit';
+import type { MetadataComponent } from '../../model/appModel.js';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
 import { createWithCrud, deployZip, type DeployOutcome } from '../../org/deploy.js';
+import { readComponents, RequestCounter } from '../../org/metadataReads.js';
+import { describeFault, isTransientFault, READ_RETRY_DELAYS_MS, writeCheckedInOrg } from '../../org/retry.js';
 import { removeEmptyFolders } from '../../files/folders.js';
+import { quote, rerunCommand, withoutFlags } from './rerun.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
+
+export { quote } from './rerun.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.create-output');
+
+/** How much of the app the org holds after a fault, and what could not be found (or why it could not be asked). */
+type AppPresence = { state: 'whole' | 'none' | 'part' | 'unknown'; missing: string[]; detail?: string };
+
+/** A transient fault the create could not get past, with what the org holds after it. */
+type Fault = { fault: unknown; presence: AppPresence };
 
 export async function deployOrExplain(
   plan: CreationPlan,
@@ -21,15 +37,17 @@ export async function deployOrExplain(
   const kept = plan.keyPlan
     ? `${plan.keyPlan.privateKeyPath}, ${plan.keyPlan.certificatePath}`
     : flags.certificateFile ?? '-';
-  let outcome: DeployOutcome;
+  let outcome: DeployOutcome | Fault;
   try {
-    outcome =
-      appKindInfo(context.kind).deployMethod === 'createMetadata'
-        ? await createWithCrud(context.conn, plan.components)
-        : await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
+    outcome = await send(plan, context);
   } catch (error) {
     await removeNewFiles(writtenSource, newFolders);
     throw error;
+  }
+  if ('fault' in outcome) {
+    // The app is not (or not surely) in the org: the files go, so that the rerun writes them afresh.
+    await removeNewFiles(writtenSource, newFolders);
+    throw faultError(outcome, plan, flags, context, kept);
   }
   if (outcome.success) return outcome;
   await removeNewFiles(writtenSource, newFolders);
@@ -49,6 +67,86 @@ export async function deployOrExplain(
     .map((p) => `${p.fileName ?? (p.type ? `${p.type} ${p.fullName}` : '')}: ${p.message}`)
     .join('\n');
   throw messages.createError('error.DeployFailed', [text], [kept]);
+}
+
+/** Sends the app; a transient fault ends as a success when the org holds the whole app, else as a Fault. */
+async function send(plan: CreationPlan, context: CreateAppContext): Promise<DeployOutcome | Fault> {
+  const method = appKindInfo(context.kind).deployMethod;
+  const confirmed = (requests: number): DeployOutcome => ({ method, success: true, requests, problems: [] });
+  if (method === 'createMetadata') {
+    let presence: AppPresence = { state: 'unknown', missing: [] };
+    const checked = await writeCheckedInOrg(
+      () => createWithCrud(context.conn, plan.components),
+      async () => {
+        presence = await appPresence(context, plan.components);
+        return presence.state === 'whole';
+      }
+    );
+    if (checked.state === 'written') return checked.value;
+    if (checked.state === 'inOrg') return confirmed(plan.components.length);
+    return { fault: checked.error, presence };
+  }
+  try {
+    return await deployZip(context.conn, plan.components, { apiVersion: context.apiVersion, waitMs: 10 * 60_000 });
+  } catch (error) {
+    if (!isTransientFault(error)) throw error;
+    const presence = await settledPresence(context, plan.components);
+    return presence.state === 'whole' ? confirmed(plan.components.length) : { fault: error, presence };
+  }
+}
+
+/**
+ * A deploy whose answer was lost may still be running in the org (it saves nothing until it is done): looked for
+ * again after each read wait before it is called missing.
+ */
+async function settledPresence(context: CreateAppContext, components: readonly MetadataComponent[]): Promise<AppPresence> {
+  let presence = await appPresence(context, components);
+  for (const delay of READ_RETRY_DELAYS_MS) {
+    if (presence.state === 'whole' || presence.state === 'unknown') break;
+    // eslint-disable-next-line no-await-in-loop
+    await sleep(delay);
+    // eslint-disable-next-line no-await-in-loop
+    presence = await appPresence(context, components);
+  }
+  return presence;
+}
+
+/** Reads each planned component (reads retry on their own); never throws: a failed look-up is `unknown`. */
+async function appPresence(context: CreateAppContext, components: readonly MetadataComponent[]): Promise<AppPresence> {
+  const types = [...new Set(components.map((c) => c.type))];
+  try {
+    const counter = new RequestCounter();
+    const found = (
+      await Promise.all(
+        types.map((type) => readComponents(context.conn, type, components.filter((c) => c.type === type).map((c) => c.fullName), counter))
+      )
+    ).flat();
+    const missing = components.filter((c) => !found.some((f) => f.type === c.type && f.fullName === c.fullName)).map((c) => `${c.type} ${c.fullName}`);
+    const state = missing.length === 0 ? 'whole' : missing.length === components.length ? 'none' : 'part';
+    return { state, missing };
+  } catch (error) {
+    const { code, message } = describeFault(error);
+    return { state: 'unknown', missing: [], detail: `${code}: ${message}` };
+  }
+}
+
+function faultError(outcome: Fault, plan: CreationPlan, flags: CreateAppFlags, context: CreateAppContext, kept: string): Error {
+  const info = appKindInfo(context.kind);
+  const { fault, presence } = outcome;
+  const { code, message } = describeFault(fault);
+  const inOrg =
+    presence.state === 'none'
+      ? messages.getMessage('info.faultNothingInOrg', [info.article, plan.definition.name])
+      : presence.state === 'part'
+      ? messages.getMessage('info.faultPartInOrg', [info.article, plan.definition.name, presence.missing.join(', ')])
+      : messages.getMessage('info.faultOrgUnknown', [info.article, plan.definition.name, presence.detail ?? '']);
+  const userPlacedKey = flags.outputDir !== undefined || flags.jwtKeyFile !== undefined;
+  const rerun = rerunCommand(context, plan, userPlacedKey);
+  const error = messages.createError('error.DeployFault', [code, message, inOrg, kept], [rerun]);
+  if (presence.state === 'part') error.actions = [...(error.actions ?? []), messages.getMessage('info.faultPartDelete', [info.topic, plan.definition.name])];
+  // For scripts: what the org holds, and the command that finishes the job.
+  error.setData({ appInOrg: presence.state, rerunCommand: rerun });
+  return error;
 }
 
 /** The source files a failed create wrote, and the folders it made for them. */
@@ -79,18 +177,8 @@ export function isCreationBlock(message: string): boolean {
  * (a Dev Hub authorized through an External Client App cannot create scratch orgs, C-1016).
  */
 function suggestEcaCommand(argv: string[], plan: CreationPlan): string {
-  const dropped = new Set(['--set-default-dev-hub', '-d', ...(plan.keyPlan ? ['--jwt-key-file', '--output-dir', '--certificate-days'] : [])]);
-  const withValue = new Set(['--jwt-key-file', '--output-dir', '--certificate-days']);
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [name] = argv[i].split('=');
-    if (!dropped.has(name)) kept.push(argv[i]);
-    else if (withValue.has(name) && !argv[i].includes('=')) i++;
-  }
+  const keyFlags = plan.keyPlan ? ['--jwt-key-file', '--output-dir', '--certificate-days'] : [];
+  const kept = withoutFlags(argv, ['--set-default-dev-hub', '-d', ...keyFlags], keyFlags);
   const reuse = plan.keyPlan ? ['--certificate-file', plan.keyPlan.certificatePath, '--jwt-key-file', plan.keyPlan.privateKeyPath] : [];
   return `sf external-client-app create ${[...kept, ...reuse].map(quote).join(' ')}`;
-}
-
-export function quote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }

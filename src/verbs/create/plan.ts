@@ -6,14 +6,16 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { buildAppDefinition } from '../../model/appDefinition.js';
-import { assertSecretFileFree, generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
+import { checkSecretFilePlace, generateConsumerKey, generateConsumerSecret } from '../../files/credentials.js';
 import { appKindInfo, sourceComponents } from '../../metadata/appKinds.js';
 import { readComponent } from '../../org/metadataReads.js';
 import { assertClientCredentialsUserExists, findMissing, findUser, type OrgUser } from '../../org/lookups.js';
 import { resolveProjectContext } from '../../files/project.js';
 import { planSourceFiles } from '../../files/sourceFiles.js';
-import { planKeyFiles, readCertificateFile } from '../../files/keyFiles.js';
+import { checkCertificateText, planKeyFiles, readCertificateFile, type CertificateFile } from '../../files/keyFiles.js';
+import { checkKeyMatchesCertificate } from '../../files/privateKeyFile.js';
 import { generateKeyAndCertificate } from '../../model/certificate.js';
+import { resumableKeyPair } from './resume.js';
 import { webLoginWorks } from './nextStep.js';
 import type { CreateAppContext, CreateAppFlags, CreationPlan } from './types.js';
 
@@ -29,13 +31,13 @@ export async function planCreation(
   const project = await resolveProjectContext(context.cwd);
   project.warnings.forEach(warn);
 
+  checkLoginFlags(flags);
+  const certificateFromUser = await checkUserCertificate(flags, warn);
+  if (flags.secretFile) (await checkSecretFilePlace(flags.secretFile, project.packageDirectories)).forEach(warn);
+
   const targetUser = await requireUser(context.conn, context.orgUsername);
   const loginUsername = flags.username ?? context.orgUsername;
   const loginUser = loginUsername === context.orgUsername ? targetUser : await requireUser(context.conn, loginUsername);
-
-  checkLoginFlags(flags);
-  const certificateFromUser = flags.certificateFile ? await readCertificateFile(flags.certificateFile) : undefined;
-  certificateFromUser?.warnings.forEach(warn);
 
   const built = buildAppDefinition(flags, {
     kind: context.kind,
@@ -55,6 +57,12 @@ export async function planCreation(
   definition.consumerSecret = secretFor(definition, flags);
   if (await readComponent(context.conn, kindInfo.headerType, definition.name)) {
     if (flags.updateExisting) return { definition, components: [], project, loginUser, certificateFromUser, existing: true };
+    // A create that failed after the org took the app: finished when the app holds the key pair that run made.
+    const resumed = await resumableKeyPair(flags, definition.name, project, context.cwd);
+    if (resumed) {
+      const withPair = { ...definition, certificate: resumed.generated.certificatePem };
+      return { definition: withPair, components: [], project, loginUser, existing: true, ...resumed };
+    }
     throw messages.createError(
       'error.AppExists',
       [kindInfo.article, definition.name],
@@ -73,14 +81,12 @@ export async function planCreation(
           packageDirectories: project.packageDirectories,
           cwd: context.cwd,
         });
-  if (flags.secretFile) await assertSecretFileFree(flags.secretFile);
-
   // The certificate is made in memory: nothing is on disk until every check has passed.
   // A dry run generates nothing: its preview leaves the certificate out, as the key would not exist.
+  // A rerun after a failure reuses the pair the failed run made for this app (keyFiles.ts reusableKeyPair).
   const generated =
-    keyPlan && !flags.dryRun
-    ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays })
-    : undefined;
+    keyPlan?.reuse ??
+    (keyPlan && !flags.dryRun ? generateKeyAndCertificate({ commonName: definition.name, days: flags.certificateDays }) : undefined);
   // A certificate from the definition file (definition.certificate) is uploaded as is, like --certificate-file.
   definition.certificate = certificateFromUser?.pem ?? generated?.certificatePem ?? definition.certificate;
 
@@ -136,3 +142,21 @@ function needsSecret(definition: OAuthAppDefinition): boolean {
   );
 }
 
+const definitionFileLabel = (flags: CreateAppFlags): string =>
+  messages.getMessage('label.definitionFileCertificate', [flags.definitionFile ?? '-']);
+
+/**
+ * The user's certificate (--certificate-file; one from the definition file is checked the same way, PEM and valid
+ * now, but stays in the definition), and a key given with it, which must be that certificate's key.
+ */
+async function checkUserCertificate(flags: CreateAppFlags, warn: (message: string) => void): Promise<CertificateFile | undefined> {
+  const certificateFromUser = flags.certificateFile ? await readCertificateFile(flags.certificateFile) : undefined;
+  const fromDefinition =
+    !certificateFromUser && flags.certificatePem ? checkCertificateText(flags.certificatePem, definitionFileLabel(flags)) : undefined;
+  const userCertificate = certificateFromUser ?? fromDefinition;
+  userCertificate?.warnings.forEach(warn);
+  if (userCertificate && flags.jwtKeyFile) {
+    await checkKeyMatchesCertificate(flags.jwtKeyFile, userCertificate.pem, flags.certificateFile ?? definitionFileLabel(flags));
+  }
+  return certificateFromUser;
+}

@@ -16,6 +16,7 @@ import type { KeyAndCertificate } from '../../model/certificate.js';
 import type { LoginResult } from '../../login/loginChain.js';
 import type { AppUpdateResult } from '../update/types.js';
 import type { ComponentPreview } from './dryRun.js';
+import type { CreateFacts, CreateStage } from './interruption.js';
 
 export type CreateAppFlags = AppDefinitionInput & {
   certificateFile?: string;
@@ -65,7 +66,9 @@ export type CreateAppContext = {
 };
 
 export type CreateProgress = {
-  stage(name: 'prepare' | 'write' | 'deploy' | 'consumerKey' | 'login'): void;
+  stage(name: CreateStage): void;
+  /** What has been done so far (files written, deploy sent or taken): what an interruption reports. */
+  record?(facts: Partial<CreateFacts>): void;
   info(message: string): void;
   warn(message: string): void;
 };
@@ -122,4 +125,6 @@ export type CreationPlan = {
   sourcePlan?: SourceFilePlan;
   /** --update-existing and the app exists: nothing else was planned. */
   existing?: boolean;
+  /** The app exists and the plugin's folder holds the key pair an earlier, failed create of it made (resume.ts). */
+  resume?: boolean;
 };

@@ -13,7 +13,9 @@ import { deployZip, updateWithCrud, type DeployOutcome } from '../../org/deploy.
 import { readConsumerKey } from '../../org/consumerCredentials.js';
 import { findSourceFiles } from '../../files/sourceFiles.js';
 import { errorMessage } from '../../util/records.js';
+import { describeFault, writeCheckedInOrg } from '../../org/retry.js';
 import { applyElementChanges } from './merge.js';
+import { changeInOrg, replanOnFreshState } from './conflict.js';
 import type { AppUpdateResult, SourceFileWrite, UpdateContext, UpdatePlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -30,6 +32,28 @@ async function sendToOrg(plan: UpdatePlan, context: UpdateContext): Promise<Depl
   });
 }
 
+/**
+ * Sends the plan; after a transient fault the org is asked whether it took the change. A connected app's
+ * updateMetadata is sent once more when it did not; an External Client App's deploy is not (it may still be running):
+ * the error says to run the update again, which plans from what the org then holds.
+ */
+async function sendChecked(plan: UpdatePlan, context: UpdateContext): Promise<DeployOutcome> {
+  const method = appKindInfo(plan.kind).deployMethod;
+  const outcome = await writeCheckedInOrg(
+    () => sendToOrg(plan, context),
+    () => changeInOrg(plan, context),
+    { writeRetries: method === 'createMetadata' ? 1 : 0 }
+  );
+  if (outcome.state === 'written') return outcome.value;
+  if (outcome.state === 'inOrg') return { method, success: true, requests: plan.components.length, problems: [] };
+  const fault = describeFault(outcome.error);
+  throw messages.createError(
+    'error.UpdateFault',
+    [appKindInfo(plan.kind).article, plan.name, fault.code, fault.message],
+    [context.rerunCommand ?? `sf ${appKindInfo(plan.kind).topic} update --name ${plan.name}`]
+  );
+}
+
 /** Sends the planned components (one updateMetadata, or one deploy of the changed components) and writes the files. */
 export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): Promise<AppUpdateResult> {
   const base = { kind: plan.kind, name: plan.name, changes: plan.settings, warnings: plan.warnings };
@@ -41,7 +65,8 @@ export async function executeUpdate(plan: UpdatePlan, context: UpdateContext): P
     return { ...base, components, deployed: false, dryRun: true, sourceFiles: [], consumerKey: plan.record.consumerKey };
   }
   const sourceWrites = await prepareSourceFileWrites(plan, context.cwd);
-  const outcome = await sendToOrg(plan, context);
+  // What the plan read may have changed since (another update, Setup): checked now, just before writing.
+  const outcome = await sendChecked(await replanOnFreshState(plan, context), context);
   for (let i = 0; i < outcome.requests; i++) context.counter?.add();
   if (!outcome.success) {
     const text = outcome.problems.map((p) => `${p.type ? `${p.type} ${p.fullName}: ` : ''}${p.message}`).join('\n');

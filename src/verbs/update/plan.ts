@@ -4,6 +4,7 @@
 import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { assertClientCredentialsUserExists } from '../../org/lookups.js';
+import { checkCertificateText } from '../../files/keyFiles.js';
 import { appKindInfo } from '../../metadata/appKinds.js';
 import { withoutCredentials } from '../../metadata/credentialElements.js';
 import { appNotFoundError, readApp, type AppRecord } from '../../org/inventory.js';
@@ -124,6 +125,10 @@ export async function planUpdate(
   const { definition, warnings } = applyUpdateRequest(record.definition, request, context.kind, {
     myDomainUrl: context.conn.instanceUrl,
   });
+  // A new certificate from a definition file is checked as create checks one, valid now, before anything is sent.
+  if (request.certificatePem !== undefined && !sameCertificate(request.certificatePem, record.definition.certificate)) {
+    warnings.push(...checkCertificateText(request.certificatePem, messages.getMessage('label.definitionFile')).warnings);
+  }
   // A new run-as user must exist, as at create: checked before anything is sent.
   if (definition.flows.clientCredentialsUser !== record.definition.flows.clientCredentialsUser) {
     await assertClientCredentialsUserExists(context.conn, definition);

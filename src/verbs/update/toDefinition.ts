@@ -5,6 +5,8 @@ import { Messages } from '@salesforce/core';
 import type { OAuthAppDefinition } from '../../model/appModel.js';
 import { appNotFoundError, readApp } from '../../org/inventory.js';
 import { findKeyFiles, type ExistingKeyFiles } from '../../files/keyFiles.js';
+import type { AppRecord } from '../../org/inventory.js';
+import { writeMissingSourceFiles } from './missingSource.js';
 import { executeUpdate } from './execute.js';
 import { planFromRecord } from './plan.js';
 import type { AppUpdateResult, UpdateContext } from './types.js';
@@ -22,6 +24,10 @@ export type ExistingCertificate = {
   keyFolderBase: string;
   outputDir?: string;
   jwtKeyFile?: string;
+  /** Refuses to touch the app (by throwing) unless the org's record passes; called before anything is planned. */
+  checkRecord?: (record: AppRecord) => void;
+  /** Also write the source files the project lacks for the app (a create that failed before writing them). */
+  writeMissingSourceFiles?: boolean;
 };
 
 /**
@@ -37,6 +43,7 @@ export async function updateToDefinition(
 ): Promise<AppUpdateResult & { keyFiles: ExistingKeyFiles; certificate?: string }> {
   const record = await readApp(context.conn, context.kind, desired.name, { counter: context.counter, warn: context.warn });
   if (!record) throw appNotFoundError(context.kind, desired.name);
+  options.checkRecord?.(record);
   const target: OAuthAppDefinition = { ...desired };
   const warnings: string[] = [];
   if (options.certificate === 'none') delete target.certificate;
@@ -56,5 +63,6 @@ export async function updateToDefinition(
   }
   const plan = planFromRecord(record, target, {}, warnings);
   const result = await executeUpdate(plan, context);
-  return { ...result, keyFiles, certificate: plan.after.certificate };
+  const written = options.writeMissingSourceFiles && !context.dryRun ? await writeMissingSourceFiles(plan, context.cwd) : [];
+  return { ...result, sourceFiles: [...result.sourceFiles, ...written], keyFiles, certificate: plan.after.certificate };
 }

@@ -116,4 +116,6 @@ export type UpdateContext = {
   warn?: (message: string) => void;
   /** Work out the changes and report them, but send nothing and write no file. */
   dryRun?: boolean;
+  /** The command as typed, for an error that says to run it again (conflict.ts). */
+  rerunCommand?: string;
 };

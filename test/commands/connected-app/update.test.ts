@@ -41,7 +41,8 @@ describe('connected-app update', function () {
       { setting: 'scopes', before: ['api', 'web', 'refresh_token'], after: ['api', 'web', 'refresh_token', 'openid'] },
       { setting: 'refreshTokenPolicy', before: '90d', after: 'inactive:7d' },
     ]);
-    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'updateMetadata']);
+    // The plan's read, the re-read just before writing (update/conflict.ts), the write.
+    expect(soapOperations(org.emulator)).to.deep.equal(['readMetadata', 'readMetadata', 'updateMetadata']);
     expect(ux.styledHeader.firstCall.args[0]).to.equal(`Updated the connected app ${name}`);
     const rows = (ux.table.firstCall.args[0] as { data: Array<{ setting: string; change: string }> }).data;
     expect(rows).to.deep.equal([

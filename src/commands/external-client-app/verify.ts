@@ -1,0 +1,22 @@
+import { SfCommand } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import { verifyFlags } from '../../cli/verifyFlags.js';
+import { runVerify, type VerifyResult } from '../../cli/verifyRunner.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'external-client-app.verify');
+
+export type ExternalClientAppVerifyResult = VerifyResult;
+
+export default class ExternalClientAppVerify extends SfCommand<ExternalClientAppVerifyResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = verifyFlags(messages);
+
+  public async run(): Promise<ExternalClientAppVerifyResult> {
+    const { flags } = await this.parse(ExternalClientAppVerify);
+    return runVerify(this, 'ExternalClientApplication', flags);
+  }
+}
