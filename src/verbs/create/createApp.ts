@@ -11,7 +11,7 @@ import type { BrowserOpener } from '../../login/loginChain.js';
 import { writeKeyFiles } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
 import { missingFolders } from '../../files/folders.js';
-import { certificateExpiry } from '../../model/certificate.js';
+import { certificateExpiryOf } from '../../model/certificateExpiry.js';
 import type { AppRecord } from '../../org/inventory.js';
 import { sameCertificate } from '../../util/pem.js';
 import { updateToDefinition } from '../update/toDefinition.js';
@@ -209,7 +209,7 @@ async function updateExisting(
       warnings: run.warnings,
     }),
     certificatePath: flags.certificateFile ?? keyFiles.certificatePath,
-    certificateExpires: certificateExpiry(certificate),
+    certificateExpires: certificateExpiryOf(certificate)?.notAfter,
     update: updateResult,
   };
   if (flags.login && !flags.dryRun) {
