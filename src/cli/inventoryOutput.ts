@@ -28,6 +28,14 @@ export type { AppDisplayResult, AppListResult };
 const yesNo = (value: boolean | undefined): string =>
   messages.getMessage(value === undefined ? 'value.unknown' : value ? 'value.yes' : 'value.no');
 
+/** Days left in words; an expired certificate is flagged in capitals so it stands out in a long table. */
+function describeDaysLeft(app: AppListResult['apps'][number]): string {
+  if (app.certificateDaysLeft === undefined) return yesNo(undefined);
+  if (app.certificateDaysLeft === null) return '-';
+  if (app.certificateExpired) return messages.getMessage('value.certificateExpired');
+  return String(app.certificateDaysLeft);
+}
+
 async function runListRaw(command: CommandOutput, conn: Connection, kind: AppKind): Promise<AppListResult> {
   const result = await listAppsOfKind(conn, kind, (m) => command.warn(m));
   if (result.apps.length === 0) {
@@ -41,11 +49,12 @@ async function runListRaw(command: CommandOutput, conn: Connection, kind: AppKin
       label: app.label,
       oauth: yesNo(app.oauthEnabled),
       jwt: yesNo(app.jwtEnabled),
-      certificateExpires: app.certificateExpires?.slice(0, 10) ?? '-',
+      certificateExpires: app.certificateExpires === undefined ? yesNo(undefined) : app.certificateExpires?.slice(0, 10) ?? '-',
+      certificateDaysLeft: describeDaysLeft(app),
       lastModified: app.lastModifiedDate?.slice(0, 10) ?? '-',
       })
     ),
-    columns: (['name', 'label', 'oauth', 'jwt', 'certificateExpires', 'lastModified'] as const).map((key) => ({
+    columns: (['name', 'label', 'oauth', 'jwt', 'certificateExpires', 'certificateDaysLeft', 'lastModified'] as const).map((key) => ({
       key,
       name: messages.getMessage(`column.${key}`),
     })),

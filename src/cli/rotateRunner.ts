@@ -26,6 +26,7 @@ async function runRotateCertificateRaw(
       jwtKeyFile: flags['jwt-key-file'],
       outputDir: flags['output-dir'],
       certificateDays: flags['certificate-days'],
+      ifExpiringWithin: flags['if-expiring-within'],
       rotateConsumerKey: flags['rotate-consumer-key'],
       rotateConsumerSecret: flags['rotate-consumer-secret'],
       login: flags.login,
@@ -44,6 +45,17 @@ async function runRotateCertificateRaw(
       onWait: (m) => command.log(m),
     }
   );
+  if (!result.rotated) {
+    command.log(
+      messages.getMessage('info.notDue', [
+        flags.name,
+        result.certificateDaysLeft,
+        result.certificateExpires.slice(0, 10),
+        result.ifExpiringWithin,
+      ])
+    );
+    return result;
+  }
   result.warnings.forEach((warning) => command.warn(warning));
   command.styledHeader(messages.getMessage('info.rotated', [flags.name]));
   const previous = result.previousCertificate?.expires;

@@ -128,10 +128,6 @@ export function summarizeCertificate(certificate: string | undefined): Certifica
   }
 }
 
-/** When the certificate expires (ISO 8601), where it can be read. */
-export const certificateExpiry = (certificate: string | undefined): string | undefined =>
-  summarizeCertificate(certificate)?.expires;
-
 /** Why a text is not a usable private key. */
 export type PrivateKeyProblem = 'encrypted' | 'certificate' | 'publicKey' | 'notKey';
 

@@ -43,5 +43,17 @@ export function certificateExpiryOf(certificate: string | undefined, now: Date =
   };
 }
 
-/** True when the certificate expires within `days` days from now (or has expired). */
-export const expiresWithin = (expiry: CertificateExpiry, days: number): boolean => expiry.expired || expiry.daysLeft < days;
+/**
+ * True when the certificate expires within `days` days of `now`: at or before now + days (exactly that many days away
+ * counts), or it has expired.
+ */
+export const expiresWithin = (expiry: CertificateExpiry, days: number, now: Date = new Date()): boolean =>
+  expiry.expired || Date.parse(expiry.notAfter) <= now.getTime() + days * DAY_MS;
+
+/**
+ * Whether an app's certificate is due for rotation under `rotate-certificate --if-expiring-within <days>`: it expires
+ * within the days, or it has expired. No certificate, or one that cannot be read, is due: rotating gives the app one,
+ * and JWT logins cannot work without it.
+ */
+export const certificateDue = (expiry: CertificateExpiry | undefined, withinDays: number, now: Date = new Date()): boolean =>
+  expiry === undefined || expiresWithin(expiry, withinDays, now);

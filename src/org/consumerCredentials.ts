@@ -18,10 +18,11 @@ const inventoryMessages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.
 type CredentialsCollection = { consumers?: Array<{ id?: string; key?: string; name?: string }> };
 type Credentials = { id?: string; key?: string; secret?: string | null };
 
-const credentialsPath = (conn: Connection): string => `/services/data/v${conn.getApiVersion()}/apps/oauth/credentials`;
+export const credentialsPath = (conn: Connection, minVersion = 0): string =>
+  `/services/data/v${Math.max(Number(conn.getApiVersion()), minVersion).toFixed(1)}/apps/oauth/credentials`;
 
 /** The app's record id, which the credentials resource is addressed by. */
-async function ecaRecordId(conn: Connection, name: string): Promise<string | undefined> {
+export async function ecaRecordId(conn: Connection, name: string): Promise<string | undefined> {
   const apps = await conn.query<{ Id: string }>(
     `SELECT Id FROM ExternalClientApplication WHERE DeveloperName = ${soqlString(name)}`
   );

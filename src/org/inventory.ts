@@ -7,7 +7,7 @@ import type { Connection } from '@salesforce/core';
 import { Messages } from '@salesforce/core';
 import type { AppKind, MetadataComponent, OAuthAppDefinition } from '../model/appModel.js';
 import { appKindInfo, type AppKindInfo, type SettingHolder } from '../metadata/appKinds.js';
-import { certificateExpiry } from '../model/certificate.js';
+import { certificateExpiryOf } from '../model/certificateExpiry.js';
 import { asNonEmptyText as asText } from '../metadata/readers.js';
 import { compact, errorMessage, type Loose } from '../util/records.js';
 import { listComponents, readComponents, RequestCounter, type FileProperties } from './metadataReads.js';
@@ -29,8 +29,14 @@ export type AppListEntry = {
   oauthEnabled?: boolean;
   /** A certificate is set, which is what enables the JWT bearer flow; absent when the org would not say. */
   jwtEnabled?: boolean;
-  /** When the app's certificate expires (ISO 8601), where the certificate could be read and parsed. */
-  certificateExpires?: string;
+  /**
+   * When the app's certificate expires (ISO 8601), whole days left until then (negative once expired) and whether it
+   * has expired: null when the app has no certificate (or one that cannot be parsed), absent when the org would not
+   * say (its OAuth settings were unreadable).
+   */
+  certificateExpires?: string | null;
+  certificateDaysLeft?: number | null;
+  certificateExpired?: boolean | null;
   consumerKey?: string;
   /** Namespace of a packaged app; absent for apps made in this org. */
   namespacePrefix?: string;
@@ -132,18 +138,22 @@ export async function listApps(
   );
   const oauthSettings = await oauthSettingsByApp(conn, kind, { files, components }, counter, warn);
   const labels = new Map(components.map((c) => [c.fullName, asText(c.content.label)]));
+  const now = new Date();
   return files.map((file) => {
     const oauth = oauthSettings.found.get(file.fullName);
     const certificate = asText(oauth?.content?.certificate);
     // Unknown (left out) when the org would not hand the settings out.
     const known = !oauthSettings.unreadable;
+    const expiry = known ? certificateExpiryOf(certificate, now) ?? null : undefined;
     return compact({
       name: file.fullName,
       label: labels.get(file.fullName) ?? file.fullName,
       kind,
       oauthEnabled: known ? oauth !== undefined : undefined,
       jwtEnabled: known ? certificate !== undefined : undefined,
-      certificateExpires: certificateExpiry(certificate),
+      certificateExpires: expiry === null ? null : expiry?.notAfter,
+      certificateDaysLeft: expiry === null ? null : expiry?.daysLeft,
+      certificateExpired: expiry === null ? null : expiry?.expired,
       consumerKey: asText(oauth?.content?.consumerKey),
       namespacePrefix: asText(file.namespacePrefix),
       lastModifiedDate: later(asText(file.lastModifiedDate), asText(oauth?.file.lastModifiedDate)),
@@ -193,7 +203,7 @@ export async function readApp(
     definition,
     gaps,
     consumerKey: definition.consumerKey,
-    certificateExpires: certificateExpiry(definition.certificate),
+    certificateExpires: certificateExpiryOf(definition.certificate)?.notAfter,
   };
 }
 

@@ -13,6 +13,7 @@ import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
 import { appKindInfo } from '../metadata/appKinds.js';
 import { generateKeyAndCertificate, summarizeCertificate, type CertificateSummary } from '../model/certificate.js';
+import { certificateDue, certificateExpiryOf } from '../model/certificateExpiry.js';
 import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles, type CertificateFile } from '../files/keyFiles.js';
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';
@@ -33,6 +34,11 @@ export type RotateCertificateFlags = {
   jwtKeyFile?: string;
   outputDir?: string;
   certificateDays: number;
+  /**
+   * Rotate only when the app's certificate expires within this many days (or it has none): a scheduled pipeline can
+   * run the command daily. Undefined: always rotate.
+   */
+  ifExpiringWithin?: number;
   rotateConsumerKey?: boolean;
   rotateConsumerSecret?: boolean;
   login?: boolean;
@@ -51,9 +57,25 @@ export type RotateCertificateContext = UpdateContext & {
 
 export type { CertificateSummary };
 
-export type RotateCertificateResult = {
+/** What the command returns: the rotation, or (with --if-expiring-within) that the certificate was not due. */
+export type RotateCertificateResult = CertificateRotated | CertificateNotDue;
+
+/** The certificate expires later than --if-expiring-within days from now: nothing was written or sent. */
+export type CertificateNotDue = {
   kind: AppKind;
   name: string;
+  rotated: false;
+  /** When the app's certificate expires (ISO 8601). */
+  certificateExpires: string;
+  /** Whole days left until then. */
+  certificateDaysLeft: number;
+  ifExpiringWithin: number;
+};
+
+export type CertificateRotated = {
+  kind: AppKind;
+  name: string;
+  rotated: true;
   consumerKey?: string;
   consumerKeyRotated: boolean;
   consumerSecretRotated: boolean;
@@ -178,6 +200,8 @@ export async function rotateCertificate(
   const userCertificate = await readUserCertificate(flags, context.cwd);
   const record = await readApp(context.conn, context.kind, flags.name, { counter: context.counter, warn: context.warn });
   if (!record) throw appNotFoundError(context.kind, flags.name);
+  const notDue = notDueResult(flags, context.kind, record.definition.certificate);
+  if (notDue) return notDue;
 
   const material = await prepareKeyMaterial(flags, context.cwd, userCertificate);
   let update: AppUpdateResult;
@@ -203,9 +227,10 @@ export async function rotateCertificate(
     material.privateKeyPath && consumerKey
       ? `sf org login jwt --client-id ${consumerKey} --jwt-key-file ${material.privateKeyPath} --username ${username} --instance-url ${loginUrl}`
       : undefined;
-  const result: RotateCertificateResult = {
+  const result: CertificateRotated = {
     kind: context.kind,
     name: flags.name,
+    rotated: true,
     consumerKey,
     consumerKeyRotated: Boolean(flags.rotateConsumerKey),
     consumerSecretRotated: Boolean(flags.rotateConsumerSecret),
@@ -230,6 +255,25 @@ export async function rotateCertificate(
     });
   }
   return result;
+}
+
+/**
+ * With --if-expiring-within: the "not due" result when the certificate expires later than that, judged before any key
+ * is made or file moved. No certificate (or an unreadable one) is due: rotating gives the app one.
+ */
+function notDueResult(flags: RotateCertificateFlags, kind: AppKind, certificate: string | undefined): CertificateNotDue | undefined {
+  if (flags.ifExpiringWithin === undefined) return undefined;
+  const now = new Date();
+  const expiry = certificateExpiryOf(certificate, now);
+  if (!expiry || certificateDue(expiry, flags.ifExpiringWithin, now)) return undefined;
+  return {
+    kind,
+    name: flags.name,
+    rotated: false,
+    certificateExpires: expiry.notAfter,
+    certificateDaysLeft: expiry.daysLeft,
+    ifExpiringWithin: flags.ifExpiringWithin,
+  };
 }
 
 async function loginWithNewKey(

@@ -35,6 +35,9 @@ type RotateResult = {
   certificate: { expires?: string };
 };
 
+type NotDueResult = { rotated: false; certificateDaysLeft: number; ifExpiringWithin: number };
+type CredentialsResult = { consumerKey: string; previousConsumerKey?: string; revoked: Array<{ consumerKey?: string }> };
+
 type Loose = Record<string, unknown>;
 
 const KINDS = [
@@ -106,6 +109,13 @@ describe('Changing apps with the real sf CLI: update, rotate-certificate, create
       })
     );
   };
+
+  /** Metadata writes the emulator received since the last clearRequests(). */
+  const writesSent = (): string[] =>
+    emu
+      .requests()
+      .map((entry) => entry.operation ?? '')
+      .filter((op) => ['deploy', 'createMetadata', 'updateMetadata', 'upsertMetadata', 'deleteMetadata'].includes(op));
 
   const loginWith = (clientId: string, keyFile: string): ReturnType<SfSession['loginJwt']> =>
     session.loginJwt(
@@ -248,6 +258,61 @@ describe('Changing apps with the real sf CLI: update, rotate-certificate, create
         expect(orgComponents(kind, name)[changed][unknown.element]).to.equal(unknown.value);
       });
 
+      // One kind is enough (two sf runs); the unit tests cover both.
+      if (kind === 'ConnectedApp') {
+        it('rotate-certificate --if-expiring-within: 30 is not due (no write, exit 0); 400 rotates', async () => {
+          // The certificate the previous test made is valid for 365 days.
+          emu.clearRequests();
+          const keyBefore = await readFile(created.privateKeyPath!, 'utf8');
+          const notDue = await session.json<NotDueResult>([topic, 'rotate-certificate', '--name', name, '-o', 'change', '--if-expiring-within', '30'], {
+            cwd: project.dir,
+          });
+          expect(notDue.json.status, describeRun(notDue)).to.equal(0);
+          expect(notDue.json.result).to.deep.include({ rotated: false, certificateDaysLeft: 364, ifExpiringWithin: 30 });
+          expect(writesSent()).to.deep.equal([]);
+          expect(await readFile(created.privateKeyPath!, 'utf8')).to.equal(keyBefore);
+
+          const due = await session.json<RotateResult & { rotated: boolean }>(
+            [topic, 'rotate-certificate', '--name', name, '-o', 'change', '--if-expiring-within', '400'],
+            { cwd: project.dir }
+          );
+          expect(due.json.status, describeRun(due)).to.equal(0);
+          expect(due.json.result!.rotated).to.equal(true);
+          expect(writesSent()).to.have.length(1);
+          expect(await readFile(created.privateKeyPath!, 'utf8')).to.not.equal(keyBefore);
+        });
+      }
+
+      if (kind === 'ExternalClientApplication') {
+        it('rotate-credentials: after stage the old and the new key log in; after revoke only the new one', async () => {
+          // rotate-certificate left the consumer key as create made it.
+          const oldKey = created.consumerKey;
+          const secretFile = join(project.dir, 'rotated.secret');
+          const staged = await session.json<CredentialsResult>(
+            [topic, 'rotate-credentials', '--name', name, '-o', 'change', '--step', 'stage', '--secret-file', secretFile],
+            { cwd: project.dir }
+          );
+          expect(staged.json.status, describeRun(staged)).to.equal(0);
+          const newKey = staged.json.result!.consumerKey;
+          expect(staged.json.result!.previousConsumerKey).to.equal(oldKey);
+          expect(newKey).to.be.a('string').and.not.equal(oldKey);
+          expect(staged.json.result).to.not.have.property('consumerSecret');
+          expect(staged.stdout + staged.stderr).to.not.include((await readFile(secretFile, 'utf8')).trim());
+          expect((await loginWith(oldKey, created.privateKeyPath!)).json.status, 'old key after stage').to.equal(0);
+          expect((await loginWith(newKey, created.privateKeyPath!)).json.status, 'new key after stage').to.equal(0);
+
+          const revoked = await session.json<CredentialsResult>([topic, 'rotate-credentials', '--name', name, '-o', 'change', '--step', 'revoke'], {
+            cwd: project.dir,
+          });
+          expect(revoked.json.status, describeRun(revoked)).to.equal(0);
+          expect(revoked.json.result!.revoked.map((c) => c.consumerKey)).to.deep.equal([oldKey]);
+          const old = await loginWith(oldKey, created.privateKeyPath!);
+          expect(old.json.status, 'old key after revoke').to.not.equal(0);
+          expect(JSON.stringify(old.json), JSON.stringify(old.json)).to.match(/client identifier invalid|invalid_client_id/);
+          expect((await loginWith(newKey, created.privateKeyPath!)).json.status, 'new key after revoke').to.equal(0);
+        });
+      }
+
       it('create --update-existing twice: the second run changes nothing, sends no deploy and exits 0', async () => {
         const app = `Again_${kind === 'ConnectedApp' ? 'Ca' : 'Eca'}`;
         const args = [topic, 'create', '--name', app, '-o', 'change', '--update-existing'];
@@ -261,11 +326,7 @@ describe('Changing apps with the real sf CLI: update, rotate-certificate, create
         expect(second.json.status, describeRun(second)).to.equal(0);
         expect(second.json.result!.update).to.deep.include({ deployed: false, changes: [] });
         expect(second.json.result!.consumerKey).to.equal(first.json.result!.consumerKey);
-        const writes = emu
-          .requests()
-          .map((entry) => entry.operation ?? '')
-          .filter((op) => ['deploy', 'createMetadata', 'updateMetadata', 'upsertMetadata', 'deleteMetadata'].includes(op));
-        expect(writes).to.deep.equal([]);
+        expect(writesSent()).to.deep.equal([]);
         expect(await Promise.all(first.json.result!.metadataPaths.map((path) => readFile(path, 'utf8')))).to.deep.equal(files);
 
         // A changed setting in a third run is applied, and only that.

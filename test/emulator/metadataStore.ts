@@ -8,6 +8,7 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { COMPLEX_TYPES, normalizeOrder, parseComponentObject, registryEntry } from './metadataSchema.js';
 import type { EmulatedOAuthApp, LiveAppLookup } from './types.js';
+import { StagedCredentials, type StagedHost, type StagedRecord } from './stagedCredentials.js';
 
 export type OrgDirectory = {
   /** Optional extras (OrgState has them): the org Id for generated references, and names for list/read. */
@@ -192,6 +193,8 @@ function notFound(field: string, what: string, name: string): SaveError {
 
 export class MetadataStore {
   public settings: StoreSettings;
+  /** External Client Apps' staged OAuth credentials (docs/salesforce-facts.md#f-eca-staged-credentials). */
+  public readonly staged: StagedCredentials;
   private components = new Map<string, StoredComponent>();
   /** Per app (type + API name): the derived OAuth app after each change, and when it became or becomes live. */
   private history = new Map<string, HistoryEntry[]>();
@@ -208,6 +211,27 @@ export class MetadataStore {
     private readonly now: () => number = Date.now
   ) {
     this.settings = settings;
+    const host: StagedHost = {
+      primaryCredentials: (app) => {
+        const global = this.globalSettingsOf(app)?.content;
+        const key = str(global?.consumerKey);
+        return key ? { key, secret: str(global?.consumerSecret) } : undefined;
+      },
+      replacePrimaryCredentials: (app, key, secret) => {
+        const global = this.globalSettingsOf(app);
+        if (!global) return;
+        global.content.consumerKey = key;
+        global.content.consumerSecret = secret;
+        global.lastModifiedDate = this.iso();
+        this.recordHistory(new Set([keyOf('ExternalClientApplication', app)]));
+      },
+      keyTaken: (key) => this.retiredKeys.has(key) || [...this.components.values()].some((c) => consumerKeyOf(c) === key),
+      retireKey: (key) => this.retiredKeys.add(key),
+      newKey: generateConsumerKey,
+      newSecret: generateConsumerSecret,
+      now: this.now,
+    };
+    this.staged = new StagedCredentials(host);
   }
 
   private get orgId(): string {
@@ -221,9 +245,11 @@ export class MetadataStore {
       components?: StoredComponent[];
       history?: Array<[string, HistoryEntry[]]>;
       retiredKeys?: string[];
+      staged?: Array<[string, StagedRecord]>;
     };
     store.idCounter = data.idCounter ?? 1;
     store.retiredKeys = new Set(data.retiredKeys ?? []);
+    store.staged.restore(data.staged);
     for (const component of data.components ?? []) {
       store.components.set(keyOf(component.type, component.fullName), component);
     }
@@ -237,6 +263,7 @@ export class MetadataStore {
       components: [...this.components.values()],
       history: [...this.history.entries()],
       retiredKeys: [...this.retiredKeys],
+      staged: this.staged.toJSON(),
     };
   }
 
@@ -305,7 +332,12 @@ export class MetadataStore {
         }
       }
     }
-    return pending ? { state: 'pending', ...pending } : { state: 'unknown' };
+    if (pending) return { state: 'pending', ...pending };
+    // The previous credentials of a staged rotation log in until revoked or expired, as the app's current self.
+    const previous = this.staged.previousFor(consumerKey);
+    const current = previous ? effectiveEntry(this.history.get(keyOf('ExternalClientApplication', previous.app)) ?? [], now)?.app : undefined;
+    if (previous && current) return { state: 'live', app: { ...current, consumerKey: previous.key, consumerSecret: previous.secret } };
+    return { state: 'unknown' };
   }
 
   public allApps(): Array<{ app: EmulatedOAuthApp; id: string; createdDate: string; lastModifiedDate: string; live: boolean }> {
@@ -396,6 +428,7 @@ export class MetadataStore {
           }
         }
         this.history.delete(keyOf(type, fullName));
+        this.staged.forget(fullName);
       } else if (type === 'ConnectedApp') {
         this.history.delete(keyOf(type, fullName));
       } else if (typeof existing.content.externalClientApplication === 'string') {
@@ -430,6 +463,14 @@ export class MetadataStore {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** The global OAuth settings of an External Client App (the component that holds its consumer key). */
+  private globalSettingsOf(app: string): StoredComponent | undefined {
+    return [...this.components.values()]
+      .filter((c) => c.type === 'ExtlClntAppGlobalOauthSettings' && c.content.externalClientApplication === app)
+      .sort((a, b) => a.lastModifiedDate.localeCompare(b.lastModifiedDate))
+      .pop();
+  }
 
   /** A deleted component's consumer key stays taken (docs/salesforce-facts.md#f-consumer-key-unique). */
   private retireKeyOf(component: StoredComponent): void {
@@ -724,7 +765,7 @@ export class MetadataStore {
       if (c.type === type && c.fullName === fullName) continue;
       if (consumerKeyOf(c) === key) return true;
     }
-    return this.retiredKeys.has(key);
+    return this.retiredKeys.has(key) || this.staged.holdsKey(key);
   }
 
   private consumerSecretTaken(work: Map<string, StoredComponent>, secret: string, fullName: string): boolean {

@@ -4,6 +4,7 @@
  * External Client Apps.
  */
 import type { AppStore, OrgState, StoredUser } from './state.js';
+import type { StagedRecord } from './stagedCredentials.js';
 import { EmulatorReply, EmulatorRequest, bearerToken, jsonReply, restErrorReply } from './http.js';
 import { QuerySource, Row, SObjectSchema, SoqlError, executeSoql } from './soql.js';
 import { toId18 } from './state.js';
@@ -291,7 +292,9 @@ function oauthApps(req: EmulatorRequest, ctx: RestContext, user: StoredUser, ver
       nextPageUrl: hasNext ? `${base}/usage?page=${page + 1}&pageSize=${pageSize}` : null,
     });
   }
-  if (rest[0] !== 'credentials' || rest.length < 2 || rest.length > 3 || v < 60) return NOT_FOUND();
+  const staged = rest[0] === 'credentials' && rest[3] === 'staged';
+  if (!staged && req.method !== 'GET') return methodNotAllowed(req, 'GET,HEAD');
+  if (rest[0] !== 'credentials' || rest.length < 2 || rest.length > 5 || (rest.length > 3 && !staged) || v < 60) return NOT_FOUND();
   if (!state.settings.ecaSecretRestAccess) {
     return restErrorReply(
       403,
@@ -304,9 +307,11 @@ function oauthApps(req: EmulatorRequest, ctx: RestContext, user: StoredUser, ver
   const consumerId = consumerIdOf(eca.summary.id);
   const url = `${base}/credentials/${eca.summary.id}/${consumerId}`;
   if (rest.length === 2) {
-    return jsonReply(200, { consumers: [{ id: consumerId, key: eca.summary.app.consumerKey, name: eca.label, url }] });
+    const consumer = { id: consumerId, key: eca.summary.app.consumerKey, name: eca.label, url };
+    return jsonReply(200, { consumers: [v >= 65 ? { ...consumer, stagedCredentialsUrl: `${url}/staged` } : consumer] });
   }
   if (rest[2] !== consumerId && rest[2] !== consumerId.slice(0, 15)) return NOT_FOUND();
+  if (staged) return stagedCredentials(req, ctx, user, { version: v, app: eca.summary.app.name, url, id: rest[4] });
   const part = (req.query.get('part') ?? 'key').toLowerCase();
   if (!['key', 'secret', 'keyandsecret'].includes(part)) {
     return restErrorReply(400, 'ILLEGAL_QUERY_PARAMETER_VALUE', `Invalid value for part: ${part}. Valid values are key, secret, keyandsecret.`);
@@ -352,12 +357,78 @@ export function handleRest(req: EmulatorRequest, ctx: RestContext): EmulatorRepl
     if (versionNumber < 34) return NOT_FOUND();
     return handleComposite(req, (sub) => handleRest(sub, ctx));
   }
-  if (req.method !== 'GET') {
-    return restErrorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET,HEAD`);
-  }
+  if (rest[0] === 'apps' && rest[1] === 'oauth') return oauthApps(req, ctx, user, version, rest.slice(2));
+  if (req.method !== 'GET') return methodNotAllowed(req, 'GET,HEAD');
   if ((rest[0] === 'query' || rest[0] === 'queryAll') && rest.length === 1) return runQuery(req, ctx, version, false);
   if (rest[0] === 'tooling' && rest[1] === 'query' && rest.length === 2) return runQuery(req, ctx, version, true);
   if (rest[0] === 'sobjects' && rest.length === 3) return sobjectRow(ctx, version, rest[1], rest[2], req.query.get('fields'));
-  if (rest[0] === 'apps' && rest[1] === 'oauth') return oauthApps(req, ctx, user, version, rest.slice(2));
   return NOT_FOUND();
+}
+
+function methodNotAllowed(req: EmulatorRequest, allowed: string): EmulatorReply {
+  return restErrorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are ${allowed}`);
+}
+
+/**
+ * The staged credentials resources (65.0+; docs/salesforce-facts.md#f-eca-staged-credentials). Help lists External
+ * Client App Developer and View Client Secret for staging, rotating and deleting: the emulator asks both for every
+ * method. Shapes, strictest reading: GET of an empty slot answers 404; the POST answer carries the new key and secret
+ * but no id (the slot must be read for it); GET never returns a secret; PATCH takes exactly {"command":"rotate"};
+ * POST takes no body (an empty JSON object, as public clients send, is accepted).
+ */
+function stagedCredentials(
+  req: EmulatorRequest,
+  ctx: RestContext,
+  user: StoredUser,
+  target: { version: number; app: string; url: string; id?: string }
+): EmulatorReply {
+  const slots = ctx.state.store.staged;
+  if (target.version < 65 || !slots) return NOT_FOUND();
+  if (!ctx.state.userHasPermission(user, 'ViewClientSecret')) {
+    return restErrorReply(403, 'INSUFFICIENT_ACCESS', 'You need the View Client Secret permission to manage staged OAuth credentials.');
+  }
+  const base = `${target.url}/staged`;
+  const shown = (record: StagedRecord, withSecret: boolean): Record<string, unknown> => ({
+    createdBy: record.createdBy,
+    createdDate: record.createdDate,
+    expirationDate: record.expirationDate,
+    ...(withSecret ? {} : { id: record.id }),
+    key: record.key,
+    ...(withSecret ? { secret: record.secret } : {}),
+    stagedCredentialsUrl: withSecret ? base : `${base}/${record.id}`,
+    state: slots.stateOf(record),
+    url: target.url,
+  });
+  const failed = (outcome: { status: number; errorCode: string; error: string }): EmulatorReply =>
+    restErrorReply(outcome.status, outcome.errorCode, outcome.error);
+  const current = slots.slot(target.app);
+  if (target.id === undefined) {
+    if (req.method === 'GET') {
+      return current ? jsonReply(200, { stagedCredentials: [shown(current, false)], url: base }) : NOT_FOUND();
+    }
+    if (req.method !== 'POST') return methodNotAllowed(req, 'GET,POST');
+    if (req.body.trim() !== '' && req.body.trim() !== '{}') {
+      return restErrorReply(400, 'JSON_PARSER_ERROR', 'This resource does not take a request body.');
+    }
+    const outcome = slots.stage(target.app, user.id);
+    if ('error' in outcome) return failed(outcome);
+    return jsonReply(201, { stagedCredentials: [shown(outcome.record, true)], url: base });
+  }
+  if (!current || current.id !== target.id) return NOT_FOUND();
+  if (req.method === 'GET') return jsonReply(200, shown(current, false));
+  if (req.method === 'DELETE') {
+    slots.delete(target.app, target.id);
+    return { status: 204, body: '' };
+  }
+  if (req.method !== 'PATCH') return methodNotAllowed(req, 'GET,PATCH,DELETE');
+  let command: unknown;
+  try {
+    command = (JSON.parse(req.body) as { command?: unknown }).command;
+  } catch {
+    return restErrorReply(400, 'JSON_PARSER_ERROR', 'The request body is not valid JSON.');
+  }
+  if (command !== 'rotate') return restErrorReply(400, 'INVALID_INPUT', 'command must be rotate.');
+  const outcome = slots.rotate(target.app, target.id, user.id);
+  if ('error' in outcome) return failed(outcome);
+  return jsonReply(200, shown(outcome.record, false));
 }

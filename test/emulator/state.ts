@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EmulatedOAuthApp, EmulatedUser, LiveAppLookup } from './types.js';
+import type { StagedCredentials } from './stagedCredentials.js';
 
 /** Who exists in the org, as the metadata store needs to know when it validates profile and user references. */
 export type OrgDirectory = {
@@ -22,6 +23,8 @@ export type AppSummary = { app: EmulatedOAuthApp; id: string; createdDate: strin
 /** The part of MetadataStore the HTTP side uses. */
 export type AppStore = {
   settings: StoreSettingsLike;
+  /** External Client Apps' staged OAuth credentials; absent in stand-in stores (the resource then answers 404). */
+  staged?: StagedCredentials;
   lookupApp(consumerKey: string): LiveAppLookup;
   allApps(): AppSummary[];
   read(type: string, fullName: string): Record<string, unknown> | undefined;

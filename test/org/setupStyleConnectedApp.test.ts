@@ -17,6 +17,7 @@ import { rotateCertificate } from '../../src/verbs/rotateCertificate.js';
 import { parseSourceXml } from '../../src/metadata/xml.js';
 import { fixtureKeyPair, seedRetrieveOrderConnectedApp, sourceFiles } from '../emulator/setupStyleApps.js';
 import { soapOperations, startEmulatorOrg, type EmulatorOrg } from '../shared/emulatorOrg.js';
+import { rotatedResult } from '../shared/appFixtures.js';
 
 type Loose = Record<string, unknown>;
 const CA = 'ConnectedApp';
@@ -111,10 +112,10 @@ describe('Connected apps made in Setup', function () {
     (fileExpected.sessionPolicy as Loose).sessionTimeout = 30;
     expect(JSON.stringify(fileAfter)).to.equal(JSON.stringify(fileExpected));
 
-    const rotated = await rotateCertificate(
+    const rotated = rotatedResult(await rotateCertificate(
       { name, certificateDays: 30, waitMinutes: 1 },
       { ...context(), orgUsername: org.emulator.username, orgInstanceUrl: org.emulator.instanceUrl }
-    );
+    ));
     expect(rotated.update.components).to.deep.equal([{ type: CA, fullName: name, elements: ['oauthConfig.certificate'] }]);
     const afterRotation = orgContent(name);
     expect((afterRotation.oauthConfig as Loose).certificate).to.not.equal((after.oauthConfig as Loose).certificate);

@@ -26,6 +26,7 @@ import {
   type FixtureComponent,
 } from '../emulator/setupStyleApps.js';
 import { definition, deployComponents, soapOperations, startEmulatorOrg, type EmulatorOrg } from '../shared/emulatorOrg.js';
+import { rotatedResult } from '../shared/appFixtures.js';
 
 type Loose = Record<string, unknown>;
 const ECA = 'ExternalClientApplication';
@@ -197,10 +198,10 @@ describe('External Client Apps made in Setup', function () {
     const { consumerKey } = await setupApp(name);
     const before = orgState(name);
     org.emulator.clearRequests();
-    const result = await rotateCertificate(
+    const result = rotatedResult(await rotateCertificate(
       { name, certificateDays: 30, waitMinutes: 1, rotateConsumerKey: true },
       { ...context(), orgUsername: org.emulator.username, orgInstanceUrl: org.emulator.instanceUrl }
-    );
+    ));
     const after = orgState(name);
     const names = setupStyleNames(name);
     expect(result.update.components).to.deep.equal([

@@ -137,3 +137,9 @@ export function fullDefinition(): OAuthAppDefinition {
     singleLogoutUrl: 'https://example.com/logout',
   };
 }
+
+/** A rotate-certificate result that must be a rotation (not "not due"), narrowed for the assertions that follow. */
+export function rotatedResult<T extends { rotated: boolean }>(result: T): Extract<T, { rotated: true }> {
+  if (!result.rotated) throw new Error(`expected a rotation, got ${JSON.stringify(result)}`);
+  return result as Extract<T, { rotated: true }>;
+}

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { parseCertificatePem } from '../../src/model/certificate.js';
 import { listApps, readApp, RequestCounter } from '../../src/org/inventory.js';
 import { readConsumerSecret } from '../../src/org/consumerCredentials.js';
-import { certificateExpiry } from '../../src/model/certificate.js';
 import { buildExternalClientApp } from '../../src/metadata/externalClientApp.js';
 import {
   createConnectedApp,
@@ -48,11 +47,14 @@ describe('appInventory', function () {
       const jwt = apps.find((app) => app.name === 'Jwt_App_3')!;
       expect(jwt).to.include({ kind: 'ConnectedApp', label: 'Jwt App 3', oauthEnabled: true, jwtEnabled: true });
       expect(jwt.certificateExpires).to.equal(certificateEnd());
+      // testCertificate() is valid for 30 days from when the run made it.
+      expect(jwt).to.include({ certificateDaysLeft: 29, certificateExpired: false });
       expect(jwt.consumerKey).to.match(/^KeyJwtApp3/);
       expect(Date.parse(jwt.lastModifiedDate!)).to.be.closeTo(Date.now(), 5 * 60_000);
       const web = apps.find((app) => app.name === 'Web_Only')!;
       expect(web).to.include({ label: 'Web only app', oauthEnabled: true, jwtEnabled: false });
-      expect(web).to.not.have.property('certificateExpires');
+      // No certificate: null (known to be none), not left out (unknown).
+      expect(web).to.include({ certificateExpires: null, certificateDaysLeft: null, certificateExpired: null });
     });
 
     it('sends one listMetadata and one readMetadata per 10 connected apps', async () => {
@@ -203,20 +205,6 @@ describe('appInventory', function () {
       );
       expect(error?.message).to.include('never returns a connected app');
       expect(org.emulator.requests()).to.have.length(0);
-    });
-  });
-
-  describe('certificateExpiry', () => {
-    it('reads a PEM block, or a base64 body alone as some tools deploy it', () => {
-      const pem = testCertificate();
-      const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-      expect(certificateExpiry(pem)).to.equal(certificateEnd());
-      expect(certificateExpiry(body)).to.equal(certificateEnd());
-    });
-
-    it('gives undefined for text that is no certificate', () => {
-      expect(certificateExpiry('not a certificate')).to.equal(undefined);
-      expect(certificateExpiry(undefined)).to.equal(undefined);
     });
   });
 });

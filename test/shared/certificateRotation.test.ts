@@ -9,6 +9,7 @@ import { readApp } from '../../src/org/inventory.js';
 import { generateKeyAndCertificate, parseCertificatePem } from '../../src/model/certificate.js';
 import { writeKeyFiles } from '../../src/files/keyFiles.js';
 import type { AppKind } from '../../src/model/appModel.js';
+import { rotatedResult } from './appFixtures.js';
 import {
   createConnectedApp,
   createExternalClientApp,
@@ -91,7 +92,7 @@ describe('certificateRotation', function () {
       const before = await readApp(org.conn, kind, name);
       org.emulator.clearRequests();
 
-      const result = await rotateCertificate({ name, certificateDays: 90, waitMinutes: 1, login: true }, context(kind));
+      const result = rotatedResult(await rotateCertificate({ name, certificateDays: 90, waitMinutes: 1, login: true }, context(kind)));
 
       // The old key is where the result says, unchanged; the new key took its place.
       expect(result.previousPrivateKeyPath).to.match(/server\.old-\d{8}T\d{6}Z\.key$/);
@@ -118,15 +119,57 @@ describe('certificateRotation', function () {
     });
   }
 
+  describe('--if-expiring-within', () => {
+    /** Every file under the app's key folder, with its content: "nothing written" means this does not change. */
+    const keyFolder = async (name: string): Promise<Record<string, string>> => {
+      const dir = join(project, '.sf-oauth-apps', name);
+      const names = await readdir(dir);
+      return Object.fromEntries(await Promise.all(names.map(async (file) => [file, await readFile(join(dir, file), 'utf8')] as const)));
+    };
+
+    it('does nothing while the certificate expires later than now + days: no request writes, no key, no file', async () => {
+      // appWithKey's certificate is valid for 30 days: 29 whole days left.
+      await appWithKey('ExternalClientApplication', 'Due_Not');
+      const filesBefore = await keyFolder('Due_Not');
+      org.emulator.clearRequests();
+      const result = await rotateCertificate({ name: 'Due_Not', certificateDays: 90, waitMinutes: 0, ifExpiringWithin: 28, login: true }, context('ExternalClientApplication'));
+      expect(result).to.deep.include({ rotated: false, certificateDaysLeft: 29, ifExpiringWithin: 28 });
+      expect(result).to.not.have.property('update');
+      expect(soapOperations(org.emulator).filter((op) => op !== 'readMetadata' && op !== 'listMetadata')).to.deep.equal([]);
+      expect(org.emulator.requests().filter((r) => r.path.includes('oauth2'))).to.deep.equal([]);
+      expect(await keyFolder('Due_Not')).to.deep.equal(filesBefore);
+    });
+
+    it('rotates when the certificate expires within the days given (29 days and some hours left, --if-expiring-within 30)', async () => {
+      await appWithKey('ConnectedApp', 'Due_Yes');
+      const result = rotatedResult(
+        await rotateCertificate({ name: 'Due_Yes', certificateDays: 90, waitMinutes: 0, ifExpiringWithin: 30 }, context('ConnectedApp'))
+      );
+      expect(result.previousCertificate?.expires).to.be.a('string');
+      expect(Date.parse(result.certificate.expires!) - Date.now()).to.be.closeTo(90 * 86_400_000, 86_400_000);
+    });
+
+    it('rotates an app without a certificate: it is due (JWT cannot work without one)', async () => {
+      await createExternalClientApp(org.conn, definition('Due_None', { certificate: undefined }));
+      const result = rotatedResult(
+        await rotateCertificate({ name: 'Due_None', certificateDays: 30, waitMinutes: 0, ifExpiringWithin: 0 }, context('ExternalClientApplication'))
+      );
+      expect(result.previousCertificate).to.equal(undefined);
+      expect(result.certificate.expires).to.be.a('string');
+    });
+  });
+
   it('puts the old key back, and removes the new one, when the org refuses the change', async () => {
     const { keyPath, oldKey } = await appWithKey('ConnectedApp', 'Rot_Fail');
-    // Every send fails (a failed write is checked in the org and sent again once).
-    org.emulator.faults.add({ kind: 'http500', operation: 'updateMetadata', times: 5 });
+    // Every try: a passing fault is looked for in the org and the change sent once more (update/execute.ts).
+    org.emulator.faults.add({ kind: 'http500', operation: 'updateMetadata' });
     let error: Error | undefined;
     try {
       await rotateCertificate({ name: 'Rot_Fail', certificateDays: 30, waitMinutes: 0 }, context('ConnectedApp'));
     } catch (e) {
       error = e as Error;
+    } finally {
+      org.emulator.faults.clear();
     }
     expect(soapOperations(org.emulator)).to.include('updateMetadata');
     expect(error).to.be.instanceOf(Error);

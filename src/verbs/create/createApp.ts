@@ -12,7 +12,8 @@ import type { BrowserOpener } from '../../login/loginChain.js';
 import { writeKeyFiles, type KeyFilePlan } from '../../files/keyFiles.js';
 import { writeSourceFiles } from '../../files/sourceFiles.js';
 import { missingFolders, removeEmptyFolders } from '../../files/folders.js';
-import { certificateExpiry, type KeyAndCertificate } from '../../model/certificate.js';
+import type { KeyAndCertificate } from '../../model/certificate.js';
+import { certificateExpiryOf } from '../../model/certificateExpiry.js';
 import type { AppKind } from '../../model/appModel.js';
 import type { AppRecord } from '../../org/inventory.js';
 import { sameCertificate } from '../../util/pem.js';
@@ -258,7 +259,7 @@ async function updateExisting(
       warnings: run.warnings,
     }),
     certificatePath: flags.certificateFile ?? keyFiles.certificatePath,
-    certificateExpires: certificateExpiry(certificate),
+    certificateExpires: certificateExpiryOf(certificate)?.notAfter,
     update: updateResult,
   };
   if (flags.login && !flags.dryRun) {

@@ -38,4 +38,26 @@ describe('external-client-app list', function () {
     expect(jwt?.certificateExpires).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(result.apps.find((app) => app.name === 'Eca_List_Web')).to.include({ jwtEnabled: false });
   });
+
+  it('shows certificate expiry as unknown (left out of --json) when the org will not hand out global OAuth settings', async () => {
+    await createExternalClientApp(org.conn, definition('Eca_List_Hidden'));
+    org.emulator.clearRequests();
+    await fetch(`${org.emulator.instanceUrl}/_emulator/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ecaMetadataSecretAccess: false }),
+    });
+    const result = await ExternalClientAppList.run(['-o', org.emulator.username]);
+    const [app] = result.apps;
+    expect(app).to.not.have.any.keys('certificateExpires', 'certificateDaysLeft', 'certificateExpired', 'jwtEnabled');
+    const [row] = ux.table.firstCall.args[0].data as Array<Record<string, string>>;
+    expect(row).to.include({ jwt: 'unknown', certificateExpires: 'unknown', certificateDaysLeft: 'unknown' });
+    // Expiry costs no request of its own: two listMetadata and two readMetadata (headers and global settings).
+    expect(org.emulator.requests().filter((r) => r.operation).map((r) => r.operation).sort()).to.deep.equal([
+      'listMetadata',
+      'listMetadata',
+      'readMetadata',
+      'readMetadata',
+    ]);
+  });
 });

@@ -6,6 +6,7 @@ import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import EcaRotateCertificate from '../../../src/commands/external-client-app/rotate-certificate.js';
 import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+import { rotatedResult } from '../../shared/appFixtures.js';
 
 describe('external-client-app rotate-certificate', function () {
   this.timeout(60_000);
@@ -35,9 +36,9 @@ describe('external-client-app rotate-certificate', function () {
   afterEach(() => sandbox.restore());
 
   it('replaces the certificate and, with --rotate-consumer-key, the consumer key; reports both expiries', async () => {
-    const result = await EcaRotateCertificate.run([
+    const result = rotatedResult(await EcaRotateCertificate.run([
       '-o', org.emulator.username, '-n', 'Cmd_Rotate', '--rotate-consumer-key', '--certificate-days', '60',
-    ]);
+    ]));
     expect(result.consumerKeyRotated).to.equal(true);
     expect(result.consumerKey).to.be.a('string').and.not.equal('CmdRotateKey12345');
     expect(org.emulator.store.lookupApp('CmdRotateKey12345').state).to.equal('unknown');
@@ -53,5 +54,15 @@ describe('external-client-app rotate-certificate', function () {
     expect(shown['Old certificate expires']).to.equal(result.previousCertificate?.expires);
     expect(Object.keys(shown).join(' ')).to.not.include('expired/expires');
     expect(ux.log.args.flat().join('\n')).to.include('sf org login jwt --client-id');
+  });
+
+  it('--if-expiring-within: says the certificate is not due, with the days left, and changes nothing', async () => {
+    await createExternalClientApp(org.conn, definition('Cmd_Not_Due'));
+    org.emulator.clearRequests();
+    const result = await EcaRotateCertificate.run(['-o', org.emulator.username, '-n', 'Cmd_Not_Due', '--if-expiring-within', '7']);
+    expect(result).to.deep.include({ rotated: false, certificateDaysLeft: 29, ifExpiringWithin: 7 });
+    expect(ux.log.args.flat().join('\n')).to.match(/not due for rotation: 29 days left \(it expires on \d{4}-\d\d-\d\d\), more than --if-expiring-within 7/);
+    expect(ux.styledHeader.callCount).to.equal(0);
+    expect(org.emulator.requests().filter((r) => r.operation && r.operation !== 'readMetadata' && r.operation !== 'listMetadata')).to.deep.equal([]);
   });
 });
