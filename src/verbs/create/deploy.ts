@@ -77,7 +77,11 @@ async function send(plan: CreationPlan, context: CreateAppContext): Promise<Depl
       }
     );
     if (checked.state === 'written') return checked.value;
-    if (checked.state === 'inOrg') return confirmed(plan.components.length);
+    if (checked.state === 'inOrg') {
+      // Nothing read the app before this create: an app the org already had under the name is not the one sent.
+      if (plan.existenceLeftToCreate && !(await holdsSentKey(plan, context))) throw appExistsError(context.kind, plan.definition.name);
+      return confirmed(plan.components.length);
+    }
     return { fault: checked.error, presence };
   }
   try {
@@ -87,6 +91,17 @@ async function send(plan: CreationPlan, context: CreateAppContext): Promise<Depl
     const presence = await settledPresence(context, plan.components);
     return presence.state === 'whole' ? confirmed(plan.components.length) : { fault: error, presence };
   }
+}
+
+/**
+ * Whether the connected app found after a fault is the one this create sent: it carries the consumer key create set
+ * (the org takes it at creation: docs/salesforce-facts.md#f-ca-consumer-key-on-update). A key the read does not show
+ * (or a failed read) leaves it taken as sent, as before.
+ */
+async function holdsSentKey(plan: CreationPlan, context: CreateAppContext): Promise<boolean> {
+  const header = await readComponent(context.conn, appKindInfo(context.kind).headerType, plan.definition.name).catch(() => undefined);
+  const key = (header?.oauthConfig as { consumerKey?: unknown } | undefined)?.consumerKey;
+  return typeof key !== 'string' || key === plan.definition.consumerKey;
 }
 
 /**

@@ -137,6 +137,20 @@ describe('create after a fault, and its rerun', function () {
     });
   }
 
+  it('a lost createMetadata answer when the org already had a connected app of that name: refused, not taken as sent', async () => {
+    const other = await project();
+    const name = 'Lost_Taken_Ca';
+    const theirs = await create('ConnectedApp', other, name);
+    const cwd = await project();
+    // Refused before the org handles it: the org is then asked, and finds the app the other project made.
+    org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 1 });
+    const error = await failure(create('ConnectedApp', cwd, name));
+    expect(error.name).to.equal('AppExistsError');
+    expect((org.emulator.store.read('ConnectedApp', name)?.oauthConfig as { consumerKey?: string }).consumerKey).to.equal(theirs.consumerKey);
+    // The key pair this run wrote went again with the refusal.
+    expect(await exists(keyFolder(cwd, name))).to.equal(false);
+  });
+
   it('a broken deploy poll: the deploy is found whole in the org, and the create completes in the same run', async () => {
     const cwd = await project();
     const name = 'Poll_Eca';
