@@ -216,8 +216,9 @@ export function registerLoginFaults(getSession: () => Promise<SfSession> = share
       expect(data.sourceFiles).to.deep.equal([]);
       expect(data.removedSourceFiles).to.deep.equal([]);
       expect(json.actions?.join('\n')).to.include(data.rerunCommand);
-      // The deploy the org was still holding finishes first, as it would in a real org.
-      await until(() => emu.requests().some((r) => r.operation === 'deploy'), 'the interrupted deploy to end');
+      // The deploy the org was still holding finishes first (the app is in the org), as it would in a real org before
+      // the user pastes the command; a rerun during a running deploy is not what this case is about.
+      await until(() => emu.store.read('ExternalClientApplication', name) !== undefined, 'the interrupted deploy to end');
       const rerun = await runPrinted(session, data.rerunCommand, project.dir);
       expect(rerun.exitCode, describeRun(rerun)).to.equal(0);
       const result = parseSfJson<CreateResult>(rerun.stdout).result!;
