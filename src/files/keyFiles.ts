@@ -14,7 +14,7 @@ import {
   type KeyAndCertificate,
 } from '../model/certificate.js';
 // A certificate closer than this to its end is accepted with a warning.
-import { EXPIRY_WARNING_DAYS } from '../model/certificateExpiry.js';
+import { daysUntil, EXPIRY_WARNING_DAYS } from '../model/certificateExpiry.js';
 import { gitCheckIgnore, isInside, packageDirectoryHolding } from './realPaths.js';
 
 export { isInside };
@@ -267,7 +267,7 @@ export function checkCertificateText(text: string, source: string, now: Date = n
     throw messages.createError('error.CertificateNotYetValid', [source, info.notBefore.toISOString()]);
   }
   const warnings =
-    info.notAfter.getTime() - now.getTime() < EXPIRY_WARNING_DAYS * 86_400_000
+    daysUntil(info.notAfter, now) < EXPIRY_WARNING_DAYS
       ? [messages.getMessage('warning.CertificateExpiresSoon', [source, info.notAfter.toISOString()])]
       : [];
   return { pem: parsed.pem, info, warnings };

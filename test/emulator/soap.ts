@@ -112,6 +112,8 @@ export function soapFault(code: string, message: string, operation?: string): So
 
 /** The Metadata API's per-call limits (docs/salesforce-facts.md#f-md-call-limits). */
 const MAX_READ_NAMES = 10;
+/** Types whose readMetadata takes more names per call (the same fact). */
+const MAX_READ_NAMES_BY_TYPE: Record<string, number> = { CustomMetadata: 200, CustomApplication: 200 };
 const MAX_LIST_QUERIES = 3;
 
 class SoapFaultError extends Error {
@@ -682,8 +684,9 @@ async function dispatch(
       const type = childText(op, 'type') ?? '';
       // Documented limits (docs/salesforce-facts.md#f-md-call-limits); the fault's wording is the emulator's.
       const asked = children(op, 'fullNames').length;
-      if (asked > MAX_READ_NAMES) {
-        throw new SoapFaultError('sf:LIMIT_EXCEEDED', `readMetadata takes at most ${MAX_READ_NAMES} full names per call; this call has ${asked}`);
+      const limit = MAX_READ_NAMES_BY_TYPE[type] ?? MAX_READ_NAMES;
+      if (asked > limit) {
+        throw new SoapFaultError('sf:LIMIT_EXCEEDED', `readMetadata takes at most ${limit} full names per call; this call has ${asked}`);
       }
       // Chosen over an empty record: a fault tells the caller why, where an empty record reads as "no such component".
       const gap = secretGap(ctx, user, type);

@@ -27,7 +27,7 @@ import { loginWithNewApp } from './login.js';
 import { recordCreate } from './interruption.js';
 import { rerunCommand } from './rerun.js';
 import { describeResult } from './result.js';
-import { openSecretFile, saveSecret, settleAfterFailure, withUnsavedSecret } from './secret.js';
+import { openSecretFile, saveSecret, settleAfterFailure, settleOnInterruption, withUnsavedSecret } from './secret.js';
 import type { CreateStage } from './interruption.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppRequest, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
 
@@ -81,6 +81,7 @@ export async function createApp(
   // the key and certificate: on disk before the org holds the certificate, so the app never exists without its key.
   progress.stage('write');
   const pendingSecret = await openSecretFile(plan.definition.consumerSecret, flags.secretFile, plan.project.packageDirectories);
+  if (pendingSecret) recordCreate(progress, { pendingSecret: { path: pendingSecret.file.path, settle: (appMayExist) => settleOnInterruption(pendingSecret, appMayExist) } });
   let deployStarted = false;
   let outcome: DeployOutcome;
   try {
@@ -110,6 +111,7 @@ export async function createApp(
   }
   const appChangedAt = Date.now();
   // The app exists: its secret reaches the user now, in the file or (if the file fails) in the result.
+  recordCreate(progress, { pendingSecret: undefined });
   const unsavedSecret = await saveSecret(pendingSecret, warn);
   if (pendingSecret && !unsavedSecret) {
     recordCreate(progress, { secretFile: pendingSecret.file.path });

@@ -24,6 +24,11 @@ export type CreateFacts = {
   sourceFiles: string[];
   newFolders: string[];
   secretFile?: string;
+  /**
+   * The secret file opened before anything was sent and not yet written: settled on an interruption like a failure
+   * (secret.ts): removed while the org surely has no app, else the secret is written to it (the app may hold it).
+   */
+  pendingSecret?: { path: string; settle: (appMayExist: boolean) => Promise<boolean> };
   /** no: nothing was sent; sent: the deploy was sent and has not answered; yes: the org took the app. */
   appInOrg: 'no' | 'sent' | 'yes';
   /** The login user, whose authorization a login with the new app replaces (only once it has succeeded). */
@@ -59,6 +64,11 @@ export type InterruptionData = {
  */
 export async function settleInterruption(facts: CreateFacts, stage: CreateStage | undefined, signal: string): Promise<InterruptionData> {
   const keepSource = facts.appInOrg === 'yes';
+  // An empty secret file left behind would stop the rerun below (a secret file is never overwritten).
+  const secretFile =
+    facts.pendingSecret && (await facts.pendingSecret.settle(facts.appInOrg !== 'no').catch(() => false))
+      ? facts.pendingSecret.path
+      : facts.secretFile;
   if (!keepSource && facts.sourceFiles.length > 0) {
     await Promise.all(facts.sourceFiles.map((path) => rm(path, { force: true })));
     await removeEmptyFolders(facts.newFolders);
@@ -71,7 +81,7 @@ export async function settleInterruption(facts: CreateFacts, stage: CreateStage 
     keyFiles: facts.keyFiles,
     sourceFiles: keepSource ? facts.sourceFiles : [],
     removedSourceFiles: keepSource ? [] : facts.sourceFiles,
-    secretFile: facts.secretFile,
+    secretFile,
     loginUser: facts.loginUser,
     rerunCommand: facts.rerunCommand,
   };

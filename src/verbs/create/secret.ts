@@ -42,6 +42,18 @@ export async function settleAfterFailure(pending: PendingSecret | undefined, err
 }
 
 /**
+ * After an interruption: the empty file goes while the org surely has no app; else the secret is written to it (the
+ * app may hold it). True when the file now holds the secret.
+ */
+export async function settleOnInterruption(pending: PendingSecret, appMayExist: boolean): Promise<boolean> {
+  if (!appMayExist) {
+    await pending.file.discard();
+    return false;
+  }
+  return (await saveSecret(pending, () => undefined)) === undefined;
+}
+
+/**
  * Writes the secret now that the app exists. Returns the secret when the file could not take it: the caller then
  * hands it to the user another way (the result, and any later error through withUnsavedSecret).
  */

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { SecretFile } from '../../../src/files/credentials.js';
 import { interruptedError, newCreateFacts, settleInterruption, type CreateFacts } from '../../../src/verbs/create/interruption.js';
+import { settleOnInterruption } from '../../../src/verbs/create/secret.js';
 
 async function writtenRun(appInOrg: CreateFacts['appInOrg']): Promise<CreateFacts & { dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'loginsafety-interruption-'));
@@ -69,5 +71,33 @@ describe('an interrupted create', () => {
     expect(error.message).to.include('No key or certificate was written.');
     expect(error.message).to.include('No source file was written.');
     expect(error.message).to.not.include('authorization');
+  });
+});
+
+describe('an interrupted create with --secret-file', () => {
+  async function pending(name: string): Promise<{ path: string; file: SecretFile }> {
+    const dir = await mkdtemp(join(tmpdir(), 'interruption-secret-'));
+    const path = join(dir, name);
+    return { path, file: await SecretFile.open(path) };
+  }
+
+  it('before anything was sent: the empty secret file goes, so the rerun can make it again', async () => {
+    const { path, file } = await pending('app.secret');
+    const facts: CreateFacts = { ...newCreateFacts(), pendingSecret: { path, settle: (may) => settleOnInterruption({ file, secret: 'S3cret' }, may) } };
+    const data = await settleInterruption(facts, 'write', 'SIGINT');
+    expect(existsSync(path)).to.equal(false);
+    expect(data.secretFile).to.equal(undefined);
+  });
+
+  it('once the deploy was sent: the secret is written to the file (the app may hold it) and the report names it', async () => {
+    const { path, file } = await pending('sent.secret');
+    const facts: CreateFacts = {
+      ...newCreateFacts(),
+      appInOrg: 'sent',
+      pendingSecret: { path, settle: (may) => settleOnInterruption({ file, secret: 'S3cret' }, may) },
+    };
+    const data = await settleInterruption(facts, 'deploy', 'SIGINT');
+    expect((await readFile(path, 'utf8')).trim()).to.equal('S3cret');
+    expect(data.secretFile).to.equal(path);
   });
 });
