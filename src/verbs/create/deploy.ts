@@ -5,7 +5,7 @@
  * app before anything else happens. A connected app's single createMetadata call is sent again once when it does not;
  * an External Client App's deploy is not (it may still be running in the org): the error gives the rerun command.
  */
-import { Messages, type SfError } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import { sleep } from '@salesforce/kit';
 import type { MetadataComponent } from '../../model/appModel.js';
 import { appKindInfo, isGlobalOauthAccessRefusal } from '../../metadata/appKinds.js';
@@ -69,14 +69,16 @@ async function send(plan: CreationPlan, context: CreateAppContext): Promise<Depl
   const confirmed = (requests: number): DeployOutcome => ({ method, success: true, requests, problems: [] });
   if (method === 'createMetadata') {
     let presence: AppPresence = { state: 'unknown', missing: [] };
+    let resent = false;
     const checked = await writeCheckedInOrg(
       () => createWithCrud(context.conn, plan.components),
       async () => {
         presence = await appPresence(context, plan.components);
         return presence.state === 'whole';
-      }
+      },
+      { onRetry: () => (resent = true) }
     );
-    if (checked.state === 'written') return checked.value;
+    if (checked.state === 'written') return resent && !checked.value.success ? refusedResend(checked.value, plan, context) : checked.value;
     if (checked.state === 'inOrg') {
       // Nothing read the app before this create: an app the org already had under the name is not the one sent.
       if (plan.existenceLeftToCreate && !(await holdsSentKey(plan, context))) throw appExistsError(context.kind, plan.definition.name);
@@ -91,6 +93,20 @@ async function send(plan: CreationPlan, context: CreateAppContext): Promise<Depl
     const presence = await settledPresence(context, plan.components);
     return presence.state === 'whole' ? confirmed(plan.components.length) : { fault: error, presence };
   }
+}
+
+/**
+ * The create sent again after a fault was refused: the first send may have made the app after all (its answer lost),
+ * and the refusal be the org's "it exists" for this very app. The org is asked again: this app (whole, with the key
+ * sent) is a success; none of it, or another app of that name, is the refusal it says; anything else is a fault whose
+ * outcome is unknown, so the key pair and the secret stay (a refusal would take them away).
+ */
+async function refusedResend(refusal: DeployOutcome, plan: CreationPlan, context: CreateAppContext): Promise<DeployOutcome | Fault> {
+  const presence = await appPresence(context, plan.components);
+  if (presence.state === 'none') return refusal;
+  if (presence.state === 'whole') return (await holdsSentKey(plan, context)) ? { ...refusal, success: true, problems: [] } : refusal;
+  const text = refusal.problems.map((p) => p.message).join('\n');
+  return { fault: new SfError(text, 'RefusedAfterResend'), presence };
 }
 
 /**

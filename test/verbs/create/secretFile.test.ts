@@ -129,6 +129,19 @@ describe('create with --secret-file', function () {
     expect((await readFile(secretFile, 'utf8')).trim()).to.match(/^[A-Za-z0-9]{64}$/);
   });
 
+  it('a resend refused after a lost answer, while the org cannot be asked, keeps the secret (the first send may have made the app)', async () => {
+    const dir = await makeProject();
+    const secretFile = join(dir, 'resent.secret');
+    // The org makes the app but the answer is lost; the look for it fails; the resend is refused (the app exists).
+    org.emulator.faults.add({ kind: 'http500', operation: 'createMetadata', times: 1, afterHandling: true });
+    org.emulator.faults.add({ kind: 'http500', operation: 'readMetadata', armedBy: 'createMetadata' });
+    const error = await failure(createApp(flags('Resent_Secret', secretFile, { noCertificate: true }), context(dir)));
+    org.emulator.faults.clear();
+    expect(error.name).to.equal('DeployFaultError');
+    expect(soapOperations(org.emulator).filter((op) => op === 'createMetadata')).to.have.length(2);
+    expect((await readFile(secretFile, 'utf8')).trim()).to.match(/^[A-Za-z0-9]{64}$/);
+  });
+
   it('a fault after which the org holds none of the app takes the empty file away, so the advised rerun works', async () => {
     const dir = await makeProject();
     const secretFile = join(dir, 'none.secret');
