@@ -16,8 +16,15 @@ const KEY_PROBLEMS: Record<PrivateKeyProblem, string> = {
   encrypted: 'KeyFileEncrypted',
   certificate: 'KeyFileIsCertificate',
   publicKey: 'KeyFileIsPublicKey',
+  noPem: 'KeyFileNotKey',
   notKey: 'KeyFileNotKey',
 };
+
+/** Why the text is not a key, in the words of the messages (only a crypto library's own message comes from the error). */
+function keyReason(error: unknown): string {
+  const problem = error instanceof PrivateKeyError ? error.problem : 'notKey';
+  return problem === 'notKey' ? messages.getMessage('reason.notKey', [(error as Error).message]) : messages.getMessage(`reason.${problem}`);
+}
 
 /**
  * Reads the key at keyPath and checks it against the certificate (PEM) that comes from certificateSource (a file
@@ -36,7 +43,7 @@ export async function checkKeyMatchesCertificate(keyPath: string, certificatePem
     key = parsePrivateKeyPem(text);
   } catch (error) {
     const problem = error instanceof PrivateKeyError ? error.problem : 'notKey';
-    throw messages.createError(`error.${KEY_PROBLEMS[problem]}`, [keyPath, (error as Error).message]);
+    throw messages.createError(`error.${KEY_PROBLEMS[problem]}`, problem === 'encrypted' ? [keyPath] : [keyPath, keyReason(error)]);
   }
   if (!certificateMatchesKey(certificatePem, key)) {
     throw messages.createError('error.KeyCertificateMismatch', [keyPath, certificateSource]);
@@ -62,6 +69,6 @@ export async function readPrivateKeyFile(path: string): Promise<PrivateKeyFile> 
     const key = parsePrivateKeyPem(text);
     return { state: 'key', publicKey: createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('base64') };
   } catch (error) {
-    return { state: 'notAKey', detail: error instanceof Error ? error.message : String(error) };
+    return { state: 'notAKey', detail: keyReason(error) };
   }
 }

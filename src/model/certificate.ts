@@ -129,7 +129,8 @@ export function summarizeCertificate(certificate: string | undefined): Certifica
 }
 
 /** Why a text is not a usable private key. */
-export type PrivateKeyProblem = 'encrypted' | 'certificate' | 'publicKey' | 'notKey';
+/** Why a text is not a usable private key; `notKey` carries the crypto library's own message, the others none. */
+export type PrivateKeyProblem = 'encrypted' | 'certificate' | 'publicKey' | 'noPem' | 'notKey';
 
 export class PrivateKeyError extends Error {
   public constructor(public readonly problem: PrivateKeyProblem, detail: string) {
@@ -150,7 +151,7 @@ export function parsePrivateKeyPem(text: string): KeyObject {
   if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) {
     if (text.includes('-----BEGIN CERTIFICATE-----')) throw new PrivateKeyError('certificate', 'it is a certificate, not a private key');
     if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) throw new PrivateKeyError('publicKey', 'it is a public key, not a private key');
-    throw new PrivateKeyError('notKey', 'no PEM private key block (-----BEGIN PRIVATE KEY-----) found');
+    throw new PrivateKeyError('noPem', 'no PEM private key block');
   }
   try {
     return createPrivateKey({ key: text, format: 'pem' });

@@ -29,7 +29,7 @@ export async function withUpdateLock<T>(
     const { holder } = error;
     throw messages.createError(
       'error.UpdateLocked',
-      [appKindInfo(context.kind).article, name, `pid ${holder.pid} on ${holder.host}: ${holder.command}`, holder.startedAt, path, String(Math.round(error.waitedMs / 1000))],
+      [appKindInfo(context.kind).article, name, String(holder.pid), holder.host, holder.command, holder.startedAt, path, String(Math.round(error.waitedMs / 1000))],
       [`rm ${quote(path)}`]
     );
   }

@@ -61,7 +61,7 @@ describe('external-client-app rotate-certificate', function () {
     org.emulator.clearRequests();
     const result = await EcaRotateCertificate.run(['-o', org.emulator.username, '-n', 'Cmd_Not_Due', '--if-expiring-within', '7']);
     expect(result).to.deep.include({ rotated: false, certificateDaysLeft: 29, ifExpiringWithin: 7 });
-    expect(ux.log.args.flat().join('\n')).to.match(/not due for rotation: 29 days left \(it expires on \d{4}-\d\d-\d\d\), more than --if-expiring-within 7/);
+    expect(ux.log.args.flat().join('\n')).to.match(/not due for rotation: 29 whole days left \(it expires on \d{4}-\d\d-\d\d\), later than --if-expiring-within 7 days from now/);
     expect(ux.styledHeader.callCount).to.equal(0);
     expect(org.emulator.requests().filter((r) => r.operation && r.operation !== 'readMetadata' && r.operation !== 'listMetadata')).to.deep.equal([]);
   });

@@ -137,7 +137,7 @@ describe('verify against the emulator', function () {
         expect(missing.message).to.include('ENOENT');
         const notKey = byId(await verify(kind, healthy, { jwtKeyFile: certificateFile }), 'key-file');
         expect(notKey.status).to.equal('fail');
-        expect(notKey.message).to.include('it is a certificate, not a private key');
+        expect(notKey.message).to.include('is not a private key sf can sign with (it is a certificate)');
         const wrong = byId(await verify(kind, healthy, { jwtKeyFile: otherKeyFile }), 'key-file');
         expect(wrong.status).to.equal('fail');
         expect(wrong.fix).to.equal(`sf ${topic} rotate-certificate --name ${healthy} --target-org ${org.emulator.username}`);
