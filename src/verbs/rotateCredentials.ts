@@ -128,6 +128,17 @@ export async function rotateCredentials(
   }
 }
 
+/** Whether the slot, read again, still holds these staged credentials, not made primary (false when it cannot be read). */
+async function stillStaged(
+  context: { conn: Connection },
+  consumer: ConsumerAddress,
+  staged: StagedCredential,
+  counter: RequestCounter
+): Promise<boolean> {
+  const slot = await readStaged(context.conn, consumer, counter).catch(() => undefined);
+  return slot?.some((c) => c.key !== undefined && c.key === staged.key && c.state === 'active') ?? false;
+}
+
 /** The secret file's place checked and the file made (exclusively, 0600), before anything is sent. */
 async function openSecretFile(path: string, context: RotateCredentialsContext): Promise<SecretFile> {
   const packageDirectories = context.packageDirectories ?? [];
@@ -177,8 +188,10 @@ async function stage(
   try {
     await promoteStaged(context.conn, consumer, staged.id, counter);
   } catch (error) {
-    // The file keeps the secret while the org may still hold the staged credentials it belongs to.
-    if ((await undo()) && file) await rm(file.path, { force: true });
+    // Undone only while the slot surely still holds these credentials, not yet made primary: a rotate whose answer was
+    // lost may have gone through, and the slot then holds the previous primary (under the same id, in some readings),
+    // which a delete would revoke while the file holds the only copy of the new secret. Otherwise the file keeps it.
+    if ((await stillStaged(context, consumer, staged, counter)) && (await undo()) && file) await rm(file.path, { force: true });
     throw error;
   }
   // Where the org says when the previous credentials expire, report it (one more read, after the change).

@@ -186,6 +186,19 @@ describe('rotateCredentials', function () {
     expect(staged.previousConsumerKey).to.equal('CredFaultOldKey1234');
   });
 
+  it('when the rotate went through but its answer was lost, nothing is deleted and the file keeps the new secret', async () => {
+    await createExternalClientApp(org.conn, definition('Cred_Lost', { consumerKey: 'CredLostOldKey12345' }));
+    const secretFile = join(folder, 'lost.secret');
+    org.emulator.faults.add({ kind: 'http500', method: 'PATCH', pathRegex: '/staged/', times: 1, afterHandling: true });
+    await refusal(rotateCredentials({ name: 'Cred_Lost', step: 'stage', secretFile }, context()));
+    org.emulator.faults.clear();
+    const newKey = primaryKey('Cred_Lost');
+    expect(newKey).to.not.equal('CredLostOldKey12345');
+    // The file holds the secret of the credentials now primary; the previous ones were not revoked by an undo.
+    expect((await readFile(secretFile, 'utf8')).trim()).to.have.length.greaterThan(0);
+    expect(org.emulator.store.staged.slot('Cred_Lost')).to.not.equal(undefined);
+  });
+
   it('when the org answers a stage without the secret, the staged credentials go again and nothing changes', async () => {
     await createExternalClientApp(org.conn, definition('Cred_NoSecret', { consumerKey: 'CredNoSecretKey1234' }));
     const secretFile = join(folder, 'nosecret.secret');
