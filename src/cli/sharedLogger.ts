@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Hook } from '@oclif/core';
+import { bundledFile } from '../util/pluginFiles.js';
 
 const PLUGIN = 'sf-plugin-oauth-apps';
 const HELP_FLAGS = new Set(['--help', '-h']);
@@ -43,12 +44,21 @@ export function loadCoreLogger(require: NodeJS.Require): CoreLogger {
   return { Logger: (require(loggerFile) as { Logger: LoggerClass }).Logger, version: packageJson.version };
 }
 
-// oclif awaits hooks; this one has nothing to wait for.
-// eslint-disable-next-line @typescript-eslint/require-await
+/**
+ * The plugin's own core: in the bundle users install (scripts/bundle.js) the bundled copy, whose version the bundle
+ * keeps in lib/vendor/@salesforce/core/package.json; run from the sources, the installed package.
+ */
+export async function ownCoreLogger(): Promise<CoreLogger> {
+  const packageJson = bundledFile('@salesforce/core', 'package.json');
+  if (!packageJson) return loadCoreLogger(createRequire(import.meta.url));
+  const { Logger } = (await import('@salesforce/core/logger')) as unknown as { Logger: LoggerClass };
+  return { Logger, version: (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version };
+}
+
 const hook: Hook.Init = async function ({ id, argv, config }) {
   if (!id || argv.some((arg) => HELP_FLAGS.has(arg)) || config.findCommand(id)?.pluginName !== PLUGIN) return;
   try {
-    adoptRootLogger(loadCoreLogger(createRequire(import.meta.url)), loadCoreLogger(createRequire(join(config.root, 'package.json'))));
+    adoptRootLogger(await ownCoreLogger(), loadCoreLogger(createRequire(join(config.root, 'package.json'))));
   } catch {
     // sf's core is not where a Salesforce CLI keeps it: the plugin logs through its own root, as it did before.
   }

@@ -2,8 +2,9 @@
  * Where each metadata type lives in a project: its folder and file suffix, from source-deploy-retrieve's registry, so
  * our files are where `sf project retrieve start` would put them.
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Messages } from '@salesforce/core';
+import { dependencyFile } from '../util/pluginFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.files');
@@ -14,14 +15,13 @@ type Registry = { types: Record<string, { name: string; directoryName: string; s
 let registry: Registry | undefined;
 
 /*
- * Only SDR's registry JSON is loaded (about 2 ms), not SDR itself (hundreds of ms), and only when a path is needed.
- * The package has no "exports" map, so the file is reachable by path.
+ * Only SDR's registry JSON is read (about 2 ms), not SDR itself (hundreds of ms), and only when a path is needed: the
+ * bundle's copy of it, or the installed package's (it has no "exports" map, so the file is reachable by path).
  */
 function loadRegistry(): Registry {
-  if (!registry) {
-    const require = createRequire(import.meta.url);
-    registry = require('@salesforce/source-deploy-retrieve/lib/src/registry/metadataRegistry.json') as Registry;
-  }
+  registry ??= JSON.parse(
+    readFileSync(dependencyFile('@salesforce/source-deploy-retrieve', 'lib/src/registry/metadataRegistry.json'), 'utf8')
+  ) as Registry;
   return registry;
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Messages } from '@salesforce/core';
+import { pluginFile } from '../util/pluginFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.definition-file');
@@ -29,11 +30,9 @@ export type JsonSchema = {
 export type SchemaProblem = { path: string; rule: string; fix?: string };
 
 let cachedSchema: JsonSchema | undefined;
-/** schemas/app-definition.schema.json, shipped with the plugin (two folders up from src/shared and lib/shared). */
+/** schemas/app-definition.schema.json, shipped with the plugin. */
 export function definitionSchema(): JsonSchema {
-  cachedSchema ??= JSON.parse(
-    readFileSync(new URL('../../schemas/app-definition.schema.json', import.meta.url), 'utf8')
-  ) as JsonSchema;
+  cachedSchema ??= JSON.parse(readFileSync(pluginFile('schemas/app-definition.schema.json'), 'utf8')) as JsonSchema;
   return cachedSchema;
 }
 

@@ -233,6 +233,33 @@ export class SfSession {
   }
 
   /**
+   * Installs the plugin the way users get it: the built lib/ (the bundle), messages, schemas and a fresh manifest,
+   * with the package.json `npm pack` ships (scripts/pack-package-json.js), packed by npm and installed with
+   * `sf plugins install file:<tgz>`. Returns the tarball's path. Needs `npm run build` first.
+   */
+  public async installPacked(): Promise<string> {
+    if (!existsSync(join(repoRoot, 'lib', 'vendor'))) throw new Error(`${join(repoRoot, 'lib')} is not the bundle: run "npm run build" first`);
+    const staging = join(this.root, 'packed');
+    await mkdir(staging, { recursive: true });
+    const { packedPackageJson } = (await import(join(repoRoot, 'scripts', 'pack-package-json.js'))) as {
+      packedPackageJson: (pkg: Record<string, unknown>) => Record<string, unknown>;
+    };
+    const { scripts, devDependencies, ...packageJson } = packedPackageJson(
+      JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>
+    );
+    void scripts; // no prepack here: lib/ is already built
+    void devDependencies;
+    await writeFile(join(staging, 'package.json'), JSON.stringify(packageJson, null, 2));
+    for (const entry of ['lib', 'messages', 'schemas']) await cp(join(repoRoot, entry), join(staging, entry), { recursive: true });
+    await execFileAsync(process.execPath, [join(repoRoot, 'scripts', 'manifest.js'), staging], { cwd: repoRoot });
+    const { stdout } = await execFileAsync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', this.root], { cwd: staging });
+    const tgz = join(this.root, stdout.trim().split('\n').pop() ?? '');
+    const run = await this.run(['plugins', 'install', `file:${tgz}`], { input: 'y\n', timeoutMs: 300_000 });
+    if (run.exitCode !== 0) throw new Error(`sf plugins install failed (${String(run.exitCode)}):\n${run.stderr}`);
+    return tgz;
+  }
+
+  /**
    * A new session whose HOME starts as a copy of this one's (auth files, aliases, config, the linked plugin; not the
    * logs), in milliseconds instead of a link and a login. Changes made later stay in their own HOME. The linked
    * plugin's staging dir belongs to this session, so dispose of it after its clones.
