@@ -30,6 +30,8 @@ export type LoginFailureCause =
   | 'ecaNotInstalled'
   /** Still "client identifier invalid" after the app's propagation time: as ecaNotInstalled. */
   | 'clientUnknown'
+  /** The app's certificate was just replaced and the new key's signature is refused: the org still uses the old one. */
+  | 'certificateNotUsedYet'
   | 'unknown';
 
 export type ClassifiedLoginError = { kind: LoginFailureKind; cause: LoginFailureCause; message: string };
@@ -98,6 +100,12 @@ export type LoginOptions = {
   appChangedAt?: number;
   /** How long the app's kind takes to go live (the kind rules' propagation time); unbounded (up to waitMs) when absent. */
   propagationMs?: number;
+  /**
+   * The app's certificate was replaced at appChangedAt (rotate-certificate): until the org uses the new one, the new
+   * key's signature is refused. That is waited out like propagation (until appChangedAt + propagationMs); after it, a
+   * refused signature means a key that does not match.
+   */
+  certificateChanged?: boolean;
   /** For tests: how the chain sleeps and tells the time. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
@@ -153,6 +161,7 @@ export class LoginChainError extends SfError {
 const UNKNOWN_WHEN_OLD: Partial<Record<LoginFailureCause, LoginFailureCause>> = {
   ecaNotInstalledYet: 'ecaNotInstalled',
   notLiveYet: 'clientUnknown',
+  certificateNotUsedYet: 'badSignature',
 };
 
 const defaultSleep = async (ms: number): Promise<void> => kitSleep(ms);
@@ -164,7 +173,10 @@ const defaultSleep = async (ms: number): Promise<void> => kitSleep(ms);
  */
 export async function withPropagationRetry<T>(
   attempt: () => Promise<T>,
-  options: Pick<LoginOptions, 'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'clock' | 'intervalMs' | 'appChangedAt' | 'propagationMs'> & {
+  options: Pick<
+    LoginOptions,
+    'waitMs' | 'preAuthorized' | 'onWait' | 'sleep' | 'clock' | 'intervalMs' | 'appChangedAt' | 'propagationMs' | 'certificateChanged'
+  > & {
     loginUrl?: string;
   }
 ): Promise<{ value: T; attempts: number; waitedMs: number }> {
@@ -179,7 +191,9 @@ export async function withPropagationRetry<T>(
       const value = await attempt();
       return { value, attempts, waitedMs: now() - started };
     } catch (error) {
-      const classified = classifyAttempt(error, options.preAuthorized);
+      const answer = classifyAttempt(error, options.preAuthorized);
+      const classified: ClassifiedLoginError =
+        options.certificateChanged && answer.cause === 'badSignature' ? { ...answer, kind: 'transient', cause: 'certificateNotUsedYet' } : answer;
       const time = now();
       const elapsedMs = time - started;
       // A whole interval after the org's answer: the org never sees two attempts closer than that, however long the

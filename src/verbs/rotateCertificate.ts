@@ -8,7 +8,6 @@
 import { access, rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { sleep } from '@salesforce/kit';
 import type { AppKind } from '../model/appModel.js';
 import { appNotFoundError, readApp } from '../org/inventory.js';
 import { appKindInfo } from '../metadata/appKinds.js';
@@ -18,7 +17,7 @@ import { keyFilePaths, planKeyFiles, readCertificateFile, writeKeyFiles, type Ce
 import { LoginChainError, loginWithJwt, type LoginResult } from '../login/loginChain.js';
 import { resolveProjectContext } from '../files/project.js';
 import { checkKeyMatchesCertificate } from '../files/privateKeyFile.js';
-import { describeLoginCause, propagationMs } from './loginFailure.js';
+import { describeLoginCause, propagationMs, waitTokens } from './loginFailure.js';
 import type { AppUpdateResult, UpdateContext } from './update/types.js';
 import { planFromRecord } from './update/plan.js';
 import { executeUpdate } from './update/execute.js';
@@ -50,8 +49,8 @@ export type RotateCertificateFlags = {
 export type RotateCertificateContext = UpdateContext & {
   orgUsername: string;
   orgInstanceUrl: string;
-  /** For tests: the login retry's first delay. */
-  loginFirstDelayMs?: number;
+  /** For tests: the time between a refused login attempt and the next (default: the login chain's 2 s). */
+  loginIntervalMs?: number;
   onWait?: (message: string) => void;
 };
 
@@ -281,39 +280,29 @@ async function loginWithNewKey(
   context: RotateCertificateContext,
   login: { consumerKey: string; privateKeyFile: string; username: string; loginUrl: string; loginCommand?: string; appChangedAt: number }
 ): Promise<LoginResult> {
-  const deadline = Date.now() + flags.waitMinutes * 60_000;
-  let delay = context.loginFirstDelayMs ?? 2000;
-  for (;;) {
-    try {
-      // eslint-disable-next-line no-await-in-loop
-      return await loginWithJwt({
-        clientId: login.consumerKey,
-        privateKeyFile: login.privateKeyFile,
-        username: login.username,
-        loginUrl: login.loginUrl,
-        waitMs: Math.max(0, deadline - Date.now()),
-        // The user logged in with the app before: only propagation can be late.
-        preAuthorized: true,
-        intervalMs: context.loginFirstDelayMs,
-        // A rotated consumer key propagates like a new app; the app is not known at a wrong URL however long one waits.
-        appChangedAt: login.appChangedAt,
-        propagationMs: propagationMs(context.kind),
-      });
-    } catch (error) {
-      if (!(error instanceof LoginChainError)) throw error;
-      // Until the org uses the new certificate, the new key's signature is "invalid": worth waiting for here.
-      const late = error.classified.cause === 'badSignature' || error.classified.kind === 'transient';
-      if (!late || Date.now() + delay > deadline) {
-        throw messages.createError(
-          'error.RotatedLoginFailed',
-          [login.loginUrl, error.classified.message],
-          [describeLoginCause(error.classified.cause, context.kind), login.loginCommand ?? '']
-        );
-      }
-      context.onWait?.(messages.getMessage('info.waitingForCertificate', [Math.round(delay / 1000)]));
-      // eslint-disable-next-line no-await-in-loop
-      await sleep(delay);
-      delay = Math.min(30_000, Math.round(delay * 1.6));
-    }
+  try {
+    return await loginWithJwt({
+      clientId: login.consumerKey,
+      privateKeyFile: login.privateKeyFile,
+      username: login.username,
+      loginUrl: login.loginUrl,
+      waitMs: flags.waitMinutes * 60_000,
+      // The user logged in with the app before: only propagation can be late.
+      preAuthorized: true,
+      intervalMs: context.loginIntervalMs,
+      // A rotated consumer key propagates like a new app; the app is not known at a wrong URL however long one waits.
+      appChangedAt: login.appChangedAt,
+      propagationMs: propagationMs(context.kind),
+      // Until the org uses the new certificate, the new key's signature is refused: waited out the same way.
+      certificateChanged: true,
+      onWait: (info) => context.onWait?.(messages.getMessage('info.waitingForCertificate', waitTokens(info, context.kind))),
+    });
+  } catch (error) {
+    if (!(error instanceof LoginChainError)) throw error;
+    throw messages.createError(
+      'error.RotatedLoginFailed',
+      [login.loginUrl, error.classified.message],
+      [describeLoginCause(error.classified.cause, context.kind), login.loginCommand ?? '']
+    );
   }
 }

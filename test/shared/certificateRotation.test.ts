@@ -31,7 +31,7 @@ describe('certificateRotation', function () {
     cwd: project,
     orgUsername: org.emulator.username,
     orgInstanceUrl: org.emulator.instanceUrl,
-    loginFirstDelayMs: 10,
+    loginIntervalMs: 10,
   });
 
   /** Key files where create puts them, with the certificate the app has. */

@@ -283,6 +283,56 @@ describe('withPropagationRetry: the cadence while a new app goes live (issue 11)
     expect(waits[0].message).to.include('invalid_client_id');
   });
 
+  describe('after a certificate rotation (certificateChanged)', () => {
+    const badSignature = (): Promise<never> => Promise.reject(new Error('invalid assertion: invalid signature (invalid_grant)'));
+
+    it('a refused signature is waited out at the same cadence while the org may still use the old certificate', async () => {
+      now = 0;
+      let usesNew = false;
+      const arrivals: number[] = [];
+      const waits: WaitInfo[] = [];
+      const result = await withPropagationRetry(
+        async () => {
+          arrivals.push(now);
+          if (now >= 7000) usesNew = true;
+          return usesNew ? 'token' : badSignature();
+        },
+        { waitMs: 600_000, preAuthorized: true, sleep, clock, appChangedAt: 0, propagationMs: 120_000, certificateChanged: true, onWait: (info) => void waits.push(info) }
+      );
+      expect(result.value).to.equal('token');
+      expect(arrivals).to.deep.equal([0, 2000, 4000, 6000, 8000]);
+      expect(waits[0]).to.include({ cause: 'certificateNotUsedYet', remainingMs: 120_000 });
+    });
+
+    it('past the propagation time, a refused signature is the wrong key: the chain stops', async () => {
+      now = 0;
+      const error = await withPropagationRetry(badSignature, {
+        waitMs: 600_000,
+        preAuthorized: true,
+        sleep,
+        clock,
+        appChangedAt: 0,
+        propagationMs: 10_000,
+        certificateChanged: true,
+      }).then(
+        () => expect.fail('the login cannot succeed'),
+        (e: LoginChainError) => e
+      );
+      expect(error.classified).to.include({ kind: 'permanent', cause: 'badSignature' });
+      expect(now).to.be.at.most(10_000);
+    });
+
+    it('without a certificate change, a refused signature stops the chain at once', async () => {
+      now = 0;
+      const error = await withPropagationRetry(badSignature, { waitMs: 600_000, preAuthorized: true, sleep, clock }).then(
+        () => expect.fail('the login cannot succeed'),
+        (e: LoginChainError) => e
+      );
+      expect(error.classified).to.include({ kind: 'permanent', cause: 'badSignature' });
+      expect(error.attempts).to.equal(1);
+    });
+  });
+
   it('the default interval is 2 s', () => {
     expect(ATTEMPT_INTERVAL_MS).to.equal(2000);
   });

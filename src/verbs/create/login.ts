@@ -12,7 +12,7 @@ import {
   type LoginResult,
   type WaitInfo,
 } from '../../login/loginChain.js';
-import { describeLoginCause, propagationMs } from '../loginFailure.js';
+import { describeLoginCause, propagationMs, waitTokens } from '../loginFailure.js';
 import type { CreateAppContext, CreateAppFlags, CreateAppResult, CreateProgress, CreationPlan } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -61,13 +61,7 @@ export async function loginWithNewApp(
     ...retry,
     onWait: async (info: WaitInfo): Promise<void> => {
       if (info.attempt === 1 && verifyKey) assertOrgTookKey(result, await verifyKey());
-      const text = messages.getMessage('info.waiting', [
-        info.attempt,
-        clockTime(info.elapsedMs),
-        clockTime(info.remainingMs),
-        describeLoginCause(info.cause, result.kind),
-        answerCode(info.message),
-      ]);
+      const text = messages.getMessage('info.waiting', waitTokens(info, result.kind));
       if (progress.wait) progress.wait(text);
       else progress.info(text);
     },
@@ -89,17 +83,6 @@ export async function loginWithNewApp(
     }
     throw messages.createError('error.LoginFailed', [result.loginUrl, error.classified.message], [cause, result.loginCommand ?? '-']);
   }
-}
-
-/** m:ss, as a wait's elapsed and remaining time are shown. */
-export function clockTime(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-/** The org's short answer: the OAuth error code at the end of the token endpoint's message, else the message. */
-function answerCode(message: string): string {
-  return /\(([a-z_]+)\)\s*$/.exec(message)?.[1] ?? message.split('\n')[0];
 }
 
 /** Where the org may have chosen its own consumer key, the wait would be for a key it does not know: say so at once. */
