@@ -21,6 +21,7 @@ import { describeLoginCause, propagationMs, waitTokens } from './loginFailure.js
 import type { AppUpdateResult, UpdateContext } from './update/types.js';
 import { planFromRecord } from './update/plan.js';
 import { executeUpdate } from './update/execute.js';
+import { withUpdateLock } from './update/lock.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-plugin-oauth-apps', 'shared.app-update');
@@ -51,6 +52,8 @@ export type RotateCertificateContext = UpdateContext & {
   orgInstanceUrl: string;
   /** For tests: the time between a refused login attempt and the next (default: the login chain's 2 s). */
   loginIntervalMs?: number;
+  /** For tests: how long to wait for the app's update lock (default: update/lock.ts's). */
+  lockWaitMs?: number;
   onWait?: (message: string) => void;
 };
 
@@ -197,25 +200,29 @@ export async function rotateCertificate(
     throw messages.createError('error.ConnectedAppRotation');
   }
   const userCertificate = await readUserCertificate(flags, context.cwd);
-  const record = await readApp(context.conn, context.kind, flags.name, { counter: context.counter, warn: context.warn });
-  if (!record) throw appNotFoundError(context.kind, flags.name);
-  const notDue = notDueResult(flags, context.kind, record.definition.certificate);
-  if (notDue) return notDue;
-
-  const material = await prepareKeyMaterial(flags, context.cwd, userCertificate);
-  let update: AppUpdateResult;
-  try {
-    const plan = planFromRecord(
-      record,
-      { ...record.definition, certificate: material.certificatePem },
-      { rotateConsumerKey: flags.rotateConsumerKey, rotateConsumerSecret: flags.rotateConsumerSecret }
-    );
-    update = await executeUpdate(plan, context);
-  } catch (error) {
-    // The org still has the old certificate: the old key must stay where it was.
-    await restore(material);
-    throw error;
-  }
+  // One change of an app at a time from this project (update/lock.ts): the app is read, the key files moved and the
+  // certificate written under the lock; the login with the new key, which may wait minutes, after it.
+  const rotated = await withUpdateLock({ ...context, dryRun: false }, flags.name, async () => {
+    const record = await readApp(context.conn, context.kind, flags.name, { counter: context.counter, warn: context.warn });
+    if (!record) throw appNotFoundError(context.kind, flags.name);
+    const notDue = notDueResult(flags, context.kind, record.definition.certificate);
+    if (notDue) return { due: false as const, notDue };
+    const material = await prepareKeyMaterial(flags, context.cwd, userCertificate);
+    try {
+      const plan = planFromRecord(
+        record,
+        { ...record.definition, certificate: material.certificatePem },
+        { rotateConsumerKey: flags.rotateConsumerKey, rotateConsumerSecret: flags.rotateConsumerSecret }
+      );
+      return { due: true as const, record, material, update: await executeUpdate(plan, context) };
+    } catch (error) {
+      // The org still has the old certificate: the old key must stay where it was.
+      await restore(material);
+      throw error;
+    }
+  });
+  if (!rotated.due) return rotated.notDue;
+  const { record, material, update } = rotated;
 
   const appChangedAt = Date.now();
   // The app lives in the target org: log in at its instance URL (its My Domain) unless --instance-url says otherwise.

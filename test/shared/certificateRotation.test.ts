@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createSign } from 'node:crypto';
 import { expect } from 'chai';
 import { rotateCertificate, setAsideName, type RotateCertificateContext } from '../../src/verbs/rotateCertificate.js';
 import { readApp } from '../../src/org/inventory.js';
 import { generateKeyAndCertificate, parseCertificatePem } from '../../src/model/certificate.js';
 import { writeKeyFiles } from '../../src/files/keyFiles.js';
+import { appLockPath } from '../../src/files/appLock.js';
 import type { AppKind } from '../../src/model/appModel.js';
 import { rotatedResult } from './appFixtures.js';
 import {
@@ -80,6 +81,28 @@ describe('certificateRotation', function () {
   });
 
   beforeEach(() => org.emulator.clearRequests());
+
+  it('takes the app\'s update lock: while another change of the app holds it, nothing is moved or sent', async () => {
+    const { keyPath, oldKey } = await appWithKey('ConnectedApp', 'Rot_Locked');
+    const lock = appLockPath(project, 'ConnectedApp', 'Rot_Locked');
+    await mkdir(dirname(lock), { recursive: true });
+    const holder = { pid: process.pid, host: hostname(), command: 'connected-app update --name Rot_Locked', startedAt: new Date().toISOString() };
+    await writeFile(lock, JSON.stringify(holder));
+    org.emulator.clearRequests();
+    try {
+      const error = await rotateCertificate({ name: 'Rot_Locked', certificateDays: 90, waitMinutes: 1 }, { ...context('ConnectedApp'), lockWaitMs: 300 }).then(
+        () => expect.fail('the lock is held'),
+        (e: Error) => e
+      );
+      expect(error.name).to.equal('UpdateLockedError');
+      expect(error.message).to.include(String(process.pid));
+      expect(soapOperations(org.emulator)).to.deep.equal([]);
+      expect(await readFile(keyPath, 'utf8')).to.equal(oldKey);
+      expect((await readdir(dirname(keyPath))).sort()).to.deep.equal(['server.crt', 'server.key']);
+    } finally {
+      await rm(lock, { force: true });
+    }
+  });
 
   it('names the set-aside file with the date, keeping the extension for *.key ignore rules', () => {
     expect(setAsideName('/p/server.key', new Date('2025-01-31T12:00:05.123Z'))).to.equal('/p/server.old-20250131T120005Z.key');
