@@ -4,7 +4,7 @@
  * mismatch found only at login, or never without --login, would leave an app, or a rotated certificate, no key can use.
  * Nothing is written; the key itself never leaves here.
  */
-import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { certificateMatchesKey, parsePrivateKeyPem, PrivateKeyError, type PrivateKeyProblem } from '../model/certificate.js';
@@ -55,8 +55,8 @@ export type PrivateKeyFile =
   | { state: 'missing'; detail: string }
   /** Not a private key: a certificate, a public key, an encrypted key, or anything else. */
   | { state: 'notAKey'; detail: string }
-  /** The public key that belongs to the private key (SPKI, DER, base64). */
-  | { state: 'key'; publicKey: string };
+  /** The private key, to check against a certificate with certificateMatchesKey (it never leaves the process). */
+  | { state: 'key'; key: KeyObject };
 
 export async function readPrivateKeyFile(path: string): Promise<PrivateKeyFile> {
   let text: string;
@@ -66,8 +66,7 @@ export async function readPrivateKeyFile(path: string): Promise<PrivateKeyFile> 
     return { state: 'missing', detail: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
   try {
-    const key = parsePrivateKeyPem(text);
-    return { state: 'key', publicKey: createPublicKey(key).export({ type: 'spki', format: 'der' }).toString('base64') };
+    return { state: 'key', key: parsePrivateKeyPem(text) };
   } catch (error) {
     return { state: 'notAKey', detail: keyReason(error) };
   }

@@ -106,12 +106,6 @@ export function parseCertificatePem(pem: string): { pem: string; info: Certifica
   };
 }
 
-/** The certificate's public key (SPKI, DER, base64), to compare with a private key's. */
-export function certificatePublicKey(certificate: string): string {
-  const [block] = parseCertificatePem(toCertificatePem(certificate)).pem.split(/(?<=-----END CERTIFICATE-----)/);
-  return new X509Certificate(block).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-}
-
 export type CertificateSummary = { expires?: string; fingerprint?: string };
 
 /**
@@ -160,10 +154,15 @@ export function parsePrivateKeyPem(text: string): KeyObject {
   }
 }
 
-/** Whether the certificate holds the public half of this private key (Node compares the key pair itself). */
-export function certificateMatchesKey(certificatePem: string, privateKey: KeyObject): boolean {
+/**
+ * Whether the certificate holds the public half of this private key (Node compares the key pair itself). The
+ * certificate as a file holds it or as an org returns it: a PEM block (the first of several counts), or the base64
+ * body alone. One check for create, rotate-certificate and verify.
+ */
+export function certificateMatchesKey(certificate: string, privateKey: KeyObject): boolean {
   try {
-    return new X509Certificate(certificatePem).checkPrivateKey(privateKey);
+    const [block] = toCertificatePem(certificate).split(/(?<=-----END CERTIFICATE-----)/);
+    return new X509Certificate(block).checkPrivateKey(privateKey);
   } catch {
     return false;
   }

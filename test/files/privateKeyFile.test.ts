@@ -79,4 +79,12 @@ describe('private key against certificate', () => {
     expect(certificateMatchesKey(other.certificatePem, key)).to.equal(false);
     expect(certificateMatchesKey('not a certificate', key)).to.equal(false);
   });
+
+  it('matches the certificate as an org returns it: the base64 body alone, or the first of several PEM blocks', () => {
+    const key = parsePrivateKeyPem(pair.privateKeyPem);
+    const body = pair.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+    expect(certificateMatchesKey(body, key)).to.equal(true);
+    expect(certificateMatchesKey(`${pair.certificatePem}\n${other.certificatePem}`, key)).to.equal(true);
+    expect(certificateMatchesKey(`${other.certificatePem}\n${pair.certificatePem}`, key)).to.equal(false);
+  });
 });

@@ -3,7 +3,7 @@
  * how long it has left (#f-jwt-certificate-expiry); and, given --jwt-key-file, whether that file is the private key
  * that belongs to it.
  */
-import { certificatePublicKey } from '../../model/certificate.js';
+import { certificateMatchesKey } from '../../model/certificate.js';
 import { certificateExpiryOf, EXPIRY_WARNING_DAYS } from '../../model/certificateExpiry.js';
 import type { VerifyCheck, VerifyFacts } from './types.js';
 import { unknownSetting } from './appChecks.js';
@@ -40,7 +40,7 @@ function keyFileCheck(facts: VerifyFacts, certificate: string, rotate: string): 
   const keyFile = facts.keyFile!;
   if (keyFile.state === 'missing') return check('key-file', 'fail', 'keyFile.missing', [keyFile.path, keyFile.detail], rotate);
   if (keyFile.state === 'notAKey') return check('key-file', 'fail', 'keyFile.notAKey', [keyFile.path, keyFile.detail], rotate);
-  return keyFile.publicKey === certificatePublicKey(certificate)
+  return certificateMatchesKey(certificate, keyFile.key)
     ? check('key-file', 'pass', 'keyFile.matches', [keyFile.path])
     : check('key-file', 'fail', 'keyFile.mismatch', [keyFile.path, facts.options.name], rotate);
 }
