@@ -74,8 +74,11 @@ const SCHEMAS: SObjectSchema[] = [
   },
 ];
 
-/** Objects reachable through the regular query resource and through the tooling query resource. */
-const TOOLING_OBJECTS = new Set(['SandboxProcess', 'User', 'Profile', 'PermissionSet', 'Organization', 'ExternalClientApplication']);
+/**
+ * Objects reachable through the regular query resource and through the tooling query resource. Not
+ * ExternalClientApplication: only the regular query of it is seen in public tools (docs/salesforce-facts.md#f-eca-sobject).
+ */
+const TOOLING_OBJECTS = new Set(['SandboxProcess', 'User', 'Profile', 'PermissionSet', 'Organization']);
 
 function querySource(ctx: RestContext, tooling: boolean): QuerySource {
   const { state } = ctx;
