@@ -54,6 +54,8 @@ const WORKERS = [
   ['pino/file', 'pino', 'file.js'],
   // core's log pipeline target: path.join('..', '..', 'lib', 'logger', 'transformStream'), relative to core's logger
   ['transformStream', '@salesforce/core', 'lib/logger/transformStream.js'],
+  // core's target instead of the log file when DEBUG is set
+  ['pino-pretty', 'pino-pretty', 'index.js'],
 ];
 
 /** The package a file in node_modules belongs to, as its path below the first node_modules, and the rest. */

@@ -93,5 +93,13 @@ describe('the packed plugin, installed with sf plugins install', function () {
     const logs = readdirSync(join(session.home, '.sf')).filter((name) => name.endsWith('.log'));
     const text = (await Promise.all(logs.map((name) => readFile(join(session.home, '.sf', name), 'utf8')))).join('\n');
     expect(text).to.match(/packed-plugin-own-logger-probe/);
+
+    // With DEBUG set, core writes the log to the terminal through pino-pretty instead (bundled too): before it was,
+    // the logger could not start ("unable to determine transport target").
+    const debug = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...session.env, DEBUG: '*' },
+      timeout: 60_000,
+    });
+    expect(debug.stdout).to.match(/WARN.*packed-plugin-own-logger-probe/);
   });
 });
