@@ -78,6 +78,20 @@ describe('the packed plugin, installed with sf plugins install', function () {
     expect(JSON.stringify(run.json.result)).to.match(/callbackUrls/);
   });
 
+  it("hands sf's root logger to the bundled core: the hook finds that core and its version", async () => {
+    const chunks = join(pluginDir, 'lib', 'chunks');
+    const logger = readdirSync(chunks).find((name) => name.startsWith('logger-'))!;
+    const script = [
+      `const { ownCoreLogger } = await import(${JSON.stringify(join(pluginDir, 'lib', 'cli', 'sharedLogger.js'))});`,
+      `const { Logger } = await import(${JSON.stringify(join(chunks, logger))});`,
+      'const own = await ownCoreLogger();',
+      "console.log(JSON.stringify({ version: own.version, same: own.Logger === Logger, hasRootField: 'rootLogger' in own.Logger }));",
+    ].join('\n');
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], { env: { ...session.env }, timeout: 60_000 });
+    const vendored = JSON.parse(await readFile(join(pluginDir, 'lib', 'vendor', '@salesforce', 'core', 'package.json'), 'utf8')) as { version: string };
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).to.deep.equal({ version: vendored.version, same: true, hasRootField: true });
+  });
+
   it('writes the log through the bundled pino workers when it keeps a logger of its own', async () => {
     // sf's root logger is shared when sf's core has the same major version (src/cli/sharedLogger.ts); this is the
     // other case: the bundled core's own root logger, whose writer runs in a worker thread from lib/vendor/workers/.
