@@ -32,8 +32,8 @@ export type AuthSwap = {
 
 /**
  * Runs core's OAuth login (JWT here: clientId, privateKeyFile, loginUrl) for `username`, or `build` (an AuthInfo made
- * from a token already issued), with the user's auth file set aside: nothing on disk changes unless commit() is
- * called. Without commit the orgs cache is put back as it was.
+ * from a token already issued, or a web login's), with the user's auth file set aside: nothing on disk changes unless
+ * commit() is called. Without commit the orgs cache is put back as it was.
  */
 export async function loginAside(username: string, auth: OAuth2Config | (() => Promise<AuthInfo>)): Promise<AuthSwap> {
   const orgs = (await StateAggregator.getInstance()).orgs;
@@ -62,6 +62,9 @@ export async function loginAside(username: string, auth: OAuth2Config | (() => P
       const asidePath = join(dirname(realPath), `${aside}.json`);
       try {
         await authInfo.save();
+        // A web login can end as another user than the one expected: core saved that user's own file, in place, and
+        // nothing was set aside.
+        if (authInfo.getUsername() !== username) return;
         const previous = await stat(realPath).catch(() => undefined);
         // The new file gets the old one's permissions (core writes auth files with the process umask).
         if (previous) await chmod(asidePath, previous.mode & 0o777);

@@ -345,6 +345,9 @@ export async function loginWithWeb(
   });
   await server.start();
   await options.openBrowser(server.getAuthorizationUrl());
-  const authInfo = await server.authorizeAndSave();
-  return finishLogin('web', authInfo, options, attempts, waitedMs);
+  // Core saves the new auth as soon as the code is exchanged: with the expected user's file set aside, so that an
+  // existing auth of that user is replaced in one rename, never rewritten in place (authSwap.ts).
+  const swap = await loginAside(options.username, () => server.authorizeAndSave());
+  await swap.commit();
+  return finishLogin('web', swap.authInfo, options, attempts, waitedMs);
 }

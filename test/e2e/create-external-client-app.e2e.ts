@@ -3,8 +3,8 @@
  * login that sets the default Dev Hub (with the scratch-org warning), and source files that the real
  * `sf project deploy start` deploys again unchanged.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../emulator/server.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
@@ -102,6 +102,9 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
 
   it('--login web --set-default-dev-hub --alias hub authorizes headlessly and warns about scratch orgs', async () => {
     const project = await session.makeProject('hub-eca');
+    // The browser logs in as the target org's own user, who has an auth file already.
+    const authFile = join(session.home, '.sfdx', `${emu.username}.json`);
+    const { ino } = await stat(authFile);
     const run = await session.json<CreateResult>(
       ['external-client-app', 'create', '--name', 'Hub_ECA', '-o', 'ecaorg', '--login', 'web', '--set-default-dev-hub', '--alias', 'hub'],
       { cwd: project.dir, timeoutMs: 150_000 }
@@ -109,6 +112,9 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
     expect(run.json.status, `${describeRun(run)}\nbrowser:\n${await session.browserLog()}`).to.equal(0);
     expect(run.json.result!.login).to.include({ method: 'web', username: emu.username, alias: 'hub' });
     expect(JSON.stringify(run.json.warnings)).to.include('C-1016');
+    // Its auth was replaced in one rename (a new file), not rewritten in place, and nothing is left beside it.
+    expect((await stat(authFile)).ino).to.not.equal(ino);
+    expect((await readdir(dirname(authFile))).filter((name) => name.includes('.swap-'))).to.deep.equal([]);
     // The browser was sent to the org with the new app's client id, and came back to this project's port.
     const browser = await session.browserLog();
     expect(browser).to.include(`client_id=${encodeURIComponent(run.json.result!.consumerKey)}`);

@@ -117,4 +117,21 @@ describe('the auth swap of a JWT login', function () {
     expect((await readFile(authFile)).equals(before)).to.equal(false);
     expect(await asides()).to.deep.equal([`.${org.emulator.username}.swap-${process.ppid}.json`]);
   });
+
+  it('a login that ends as another user (a web login can) saves that user\'s own auth and leaves the expected user\'s file alone', async () => {
+    const other = 'other-user@authswap.test';
+    org.emulator.state.addUser({ username: other, firstName: 'Other', lastName: 'User', profileName: 'System Administrator', permissionSets: [] });
+    const before = await readFile(authFile);
+    const orgs = (await StateAggregator.getInstance()).orgs;
+    const swap = await loginAside(org.emulator.username, () =>
+      AuthInfo.create({
+        oauth2Options: { clientId: org.emulator.clientId, privateKeyFile: org.emulator.jwtKeyFile, loginUrl: org.emulator.instanceUrl, username: other },
+      })
+    );
+    await swap.commit();
+    expect((await readFile(authFile)).equals(before)).to.equal(true);
+    expect(existsSync(orgs.getPath(other))).to.equal(true);
+    expect((await asides()).filter((name) => name.endsWith(`.swap-${process.pid}.json`))).to.deep.equal([]);
+    expect((await AuthInfo.create({ username: other })).getFields().clientId).to.equal(org.emulator.clientId);
+  });
 });
