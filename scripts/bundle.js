@@ -217,6 +217,8 @@ async function writeVendor() {
 }
 
 if (!existsSync(join(lib, 'commands'))) throw new Error('lib/commands does not exist: run tsc first (npm run build)');
+// A bundle is never the input of another: that would wrap every module twice.
+if (existsSync(join(lib, 'vendor'))) throw new Error('lib/ is already the bundle: run npm run build (tsc, then this)');
 await rm(out, { recursive: true, force: true });
 const bundled = await build({
   ...common,
