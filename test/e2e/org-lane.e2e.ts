@@ -39,6 +39,9 @@ describe('the org lane (npm run test:org) against the emulator, through its entr
       cwd: repoRoot,
       env: user.env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: tsx's esbuild service, a child of the lane, is ended with it below (an interrupted lane
+      // once left it running past the suite's leftover check).
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
@@ -53,6 +56,11 @@ describe('the org lane (npm run test:org) against the emulator, through its entr
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
     const code = await new Promise<number | null>((done) => child.on('close', done)).finally(() => clearTimeout(timer));
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
     const report = JSON.parse(await readFile(resultsFile, 'utf8')) as LaneReport;
     return { code, stdout, stderr, report };
   };

@@ -93,6 +93,9 @@ export function leftoverProcesses(runDirs: Iterable<string>): LeftoverProcess[] 
   const leftovers: LeftoverProcess[] = [];
   for (const p of processes) {
     if (p.pid === process.pid || runnerChildren.has(p.pid)) continue;
+    // The test runner's own transform service (tsx starts esbuild's service again when it needs one): it ends with
+    // this process, and nothing under test started it.
+    if (p.ppid === process.pid && /\besbuild\b.*--service=/.test(p.command)) continue;
     // ps -o, and the /proc scan's own reads, are not leftovers.
     if (descendants.has(p.pid) && /^ps\b/.test(p.command)) continue;
     const dir = inRunDir(p.cwd) ?? inRunDir(p.command);
