@@ -93,8 +93,9 @@ export function leftoverProcesses(runDirs: Iterable<string>): LeftoverProcess[] 
   const leftovers: LeftoverProcess[] = [];
   for (const p of processes) {
     if (p.pid === process.pid || runnerChildren.has(p.pid)) continue;
-    // The test runner's own transform service (tsx starts esbuild's service again when it needs one): it ends with
-    // this process, and nothing under test started it.
+    // The test runner's own transform service (tsx's esbuild, a direct child of this process, whether it was there at
+    // load or started later): it ends with this process, and nothing under test started it. A CI run once failed on
+    // such a process carrying the run marker; which child it belonged to was not found.
     if (p.ppid === process.pid && /\besbuild\b.*--service=/.test(p.command)) continue;
     // ps -o, and the /proc scan's own reads, are not leftovers.
     if (descendants.has(p.pid) && /^ps\b/.test(p.command)) continue;
