@@ -78,7 +78,6 @@ function packageOf(file) {
 
 const vendored = new Map(); // package dir -> its path under lib/vendor
 const findsItself = /\bimport\.meta\.url\b|\b__dirname\b|\b__filename\b/;
-const isEsm = (text) => /\bimport\.meta\b/.test(text) || /^\s*(import\s*[\w{*'"]|export\s)/m.test(text);
 
 /** Gives modules from node_modules the paths they would have under lib/vendor/, and pino its bundled workers. */
 const vendorPaths = {
@@ -117,7 +116,9 @@ const vendorPaths = {
       if (!findsItself.test(text)) return { contents: text, loader: 'js' };
       vendored.set(pkg.dir, pkg.vendorPath);
       const file = JSON.stringify(`${pkg.vendorPath}/${pkg.rest}`);
-      if (isEsm(text)) {
+      // ES module or CommonJS as Node decides it (extension, then the nearest package.json's "type"), not by the text:
+      // core's CommonJS messages.js mentions import.meta.url in a comment.
+      if (!(await isCommonJs(args.path))) {
         text = text.replace(/\bimport\.meta\.url\b/g, '__oauthAppsMetaUrl');
         return {
           contents: `import { vendorUrl as __oauthAppsVendorUrl } from ${JSON.stringify(PATHS_MODULE)};\nconst __oauthAppsMetaUrl = __oauthAppsVendorUrl(${file});\n${text}`,
