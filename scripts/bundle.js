@@ -24,6 +24,8 @@
  * - CommonJS modules call require() for Node's built-in modules: every output file defines require (createRequire).
  * - import() of a CommonJS module gives named exports in Node, only `default` from a split esbuild chunk: such
  *   imports get a stand-in module that names each export.
+ * - Class and function names are kept (keepNames): sf shows a command's class name as an error's context.
+ * - lib/ must be tsc's output: a bundle given to this script again would wrap every module twice (it refuses).
  *
  *   node scripts/bundle.js
  */
@@ -43,7 +45,7 @@ const PATHS_MODULE = 'sf-plugin-oauth-apps:bundle-paths';
 const VENDOR_FILES = [
   // src/metadata/registry.ts: where each metadata type lives in a project
   ['@salesforce/source-deploy-retrieve', 'lib/src/registry/metadataRegistry.json'],
-  // open (core's web login opens the browser with it): its own xdg-open, used when the system has none
+  // open (create --login web opens the browser with it): its own xdg-open, used when the system has none
   ['open', 'xdg-open'],
 ];
 
