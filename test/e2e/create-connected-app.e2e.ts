@@ -52,14 +52,7 @@ describe('sf connected-app create (real sf CLI, emulator)', function () {
   before(async () => {
     session = await sharedSession();
     emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'emu',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'emu');
   });
   after(async () => emu?.stop());
 

@@ -38,14 +38,7 @@ describe('sf external-client-app create (real sf CLI, emulator)', function () {
     session = await sharedSession();
     // Default settings: connected apps blocked; External Client Apps are unaffected.
     emu = await startEmulator({ port: 0, liveDelayMs: 1500 });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'ecaorg',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'ecaorg');
   });
   after(async () => emu?.stop());
 

@@ -26,14 +26,7 @@ describe('Definition file with the real sf CLI', function () {
   before(async () => {
     session = await sharedSession();
     emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'defs',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'defs');
     project = await session.makeProject('definition-file');
   });
 

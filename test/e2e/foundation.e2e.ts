@@ -63,14 +63,7 @@ describe('Foundation: the real sf CLI against the org emulator', function () {
   before(async () => {
     session = await sharedSession();
     emu = await startEmulator({ port: 0 });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'emu',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'emu');
   });
 
   after(async () => {

@@ -338,6 +338,18 @@ export class SfSession {
   }
 
   /**
+   * `sf org login jwt` with an emulator's bootstrap app as its admin, under `alias`: the set-up most e2e files start
+   * with. Throws (with what sf printed) unless the login succeeded.
+   */
+  public async loginToEmulator(
+    emu: { instanceUrl: string; username: string; clientId: string; jwtKeyFile: string },
+    alias: string
+  ): Promise<void> {
+    const login = await this.loginJwt({ instanceUrl: emu.instanceUrl, username: emu.username, clientId: emu.clientId, keyFile: emu.jwtKeyFile, alias });
+    if (login.json.status !== 0) throw new Error(`the set-up login failed:\n${describeRun(login)}`);
+  }
+
+  /**
    * A fresh sfdx project dir: force-app package dir, and its own oauthLocalPort so parallel web logins don't clash;
    * sfdcLoginUrl as given.
    */

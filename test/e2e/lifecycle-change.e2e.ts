@@ -127,14 +127,7 @@ describe('Changing apps with the real sf CLI: update, rotate-certificate, create
     session = await sharedSession();
     emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
     loginHome = await mkdtemp(join(tmpdir(), 'change-login-home-'));
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'change',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'change');
   });
 
   after(async () => {

@@ -26,14 +26,7 @@ describe('Lifecycle with the real sf CLI: create, list, display, delete', functi
   before(async () => {
     session = await sharedSession();
     emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'lifecycle',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'lifecycle');
   });
 
   after(async () => {

@@ -29,14 +29,7 @@ describe('the app logs in at the target org, whatever sfdcLoginUrl says (real sf
     session = await sharedSession();
     // New apps take 1.5 s to go live, so the login has to wait for the app.
     emu = await startEmulator({ port: 0, liveDelayMs: 1500 });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: ALIAS,
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, ALIAS);
     project = await session.makeProject('generated', { sfdcLoginUrl: 'https://login.salesforce.com' });
   });
   after(async () => emu?.stop());

@@ -81,14 +81,7 @@ describe('the org lane (npm run test:org) against the emulator, through its entr
   before(async () => {
     emu = await startEmulator({ port: 0, liveDelayMs: 1000, allowConnectedAppCreation: true });
     user = await SfSession.create();
-    const login = await user.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'my-dev',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await user.loginToEmulator(emu, 'my-dev');
   });
 
   after(async () => {

@@ -27,8 +27,7 @@ describe('the packed plugin, installed with sf plugins install', function () {
     await session.installPacked();
     pluginDir = join(session.home, '.local', 'share', 'sf', 'node_modules', 'sf-plugin-oauth-apps');
     emu = await startEmulator({ port: 0 });
-    const login = await session.loginJwt({ instanceUrl: emu.instanceUrl, username: emu.username, clientId: emu.clientId, keyFile: emu.jwtKeyFile, alias: 'packed' });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'packed');
   });
 
   after(async () => {

@@ -39,14 +39,7 @@ describe('Salesforce today: the connected app block, consumer secrets (real sf C
     session = await sharedSession();
     // The emulator's default: creating connected apps is blocked, as in a current org.
     emu = await startEmulator({ port: 0 });
-    const login = await session.loginJwt({
-      instanceUrl: emu.instanceUrl,
-      username: emu.username,
-      clientId: emu.clientId,
-      keyFile: emu.jwtKeyFile,
-      alias: 'today',
-    });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'today');
   });
   after(async () => emu?.stop());
 

@@ -52,8 +52,7 @@ describe('An External Client App made in Setup, with the real sf CLI: list, disp
   before(async () => {
     session = await sharedSession();
     emu = await startEmulator({ port: 0 });
-    const login = await session.loginJwt({ instanceUrl: emu.instanceUrl, username: emu.username, clientId: emu.clientId, keyFile: emu.jwtKeyFile, alias: 'setup-made' });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'setup-made');
 
     project = await session.makeProject('setup-made');
     const components = setupStyleEca({

@@ -28,8 +28,7 @@ describe('verify with the real sf CLI', function () {
     // A production org that is not a Dev Hub: the Dev Hub warning has its own test.
     emu.state.updateSettings({ isDevHub: false });
     emu.state.addUser({ username: 'plain@verify.e2e', firstName: 'Plain', lastName: 'User', profileName: 'Standard User', permissionSets: [] });
-    const login = await session.loginJwt({ instanceUrl: emu.instanceUrl, username: emu.username, clientId: emu.clientId, keyFile: emu.jwtKeyFile, alias: 'verify' });
-    expect(login.json.status, describeRun(login)).to.equal(0);
+    await session.loginToEmulator(emu, 'verify');
     project = await session.makeProject('verify');
   });
 

@@ -44,14 +44,7 @@ export function registerFileFaults(): void {
     before(async () => {
       session = await sharedSession();
       emu = await startEmulator({ port: 0, allowConnectedAppCreation: true });
-      const login = await session.loginJwt({
-        instanceUrl: emu.instanceUrl,
-        username: emu.username,
-        clientId: emu.clientId,
-        keyFile: emu.jwtKeyFile,
-        alias: 'faults-files',
-      });
-      expect(login.json.status, describeRun(login)).to.equal(0);
+      await session.loginToEmulator(emu, 'faults-files');
       project = await session.makeProject('fault-files');
       await project.write('notes.txt', 'my notes\n');
     });

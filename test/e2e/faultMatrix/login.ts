@@ -83,8 +83,7 @@ export function registerLoginFaults(getSession: () => Promise<SfSession> = share
     before(async () => {
       session = await getSession();
       emu = await startEmulator({ port: 0 });
-      const login = await session.loginJwt({ instanceUrl: emu.instanceUrl, username: emu.username, clientId: emu.clientId, keyFile: emu.jwtKeyFile, alias: ALIAS });
-      expect(login.json.status, describeRun(login)).to.equal(0);
+      await session.loginToEmulator(emu, ALIAS);
       authFile = join(session.home, '.sfdx', `${emu.username}.json`);
     });
     after(async () => emu?.stop());

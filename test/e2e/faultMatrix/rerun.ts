@@ -66,8 +66,7 @@ export function registerRerunCases(): void {
       session = await sharedSession();
       // Connected app creation refused, as in Spring '26 orgs: the creation-block advice is part of the matrix.
       emu = await startEmulator({ port: 0 });
-      const login = await session.loginJwt({ instanceUrl: emu.instanceUrl, username: emu.username, clientId: emu.clientId, keyFile: emu.jwtKeyFile, alias: ALIAS });
-      expect(login.json.status, describeRun(login)).to.equal(0);
+      await session.loginToEmulator(emu, ALIAS);
     });
     after(async () => {
       await emu?.stop();
