@@ -3,7 +3,7 @@
  * a scope the chosen kind cannot carry is refused when the definition is built, before anything is written or sent,
  * whether it came from a flag, a definition file or an update's edits. The lists agree with the strict emulator's.
  */
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { buildAppDefinition, type AppDefinitionContext } from '../../src/model/appDefinition.js';
@@ -16,7 +16,7 @@ import { applyUpdateRequest } from '../../src/verbs/update/request.js';
 import { createApp, type CreateAppContext, type CreateAppRequest } from '../../src/verbs/create/createApp.js';
 import { ECA_SCOPES, ENUMS } from '../emulator/metadataSchema.js';
 import { defaultDefinition } from '../shared/appFixtures.js';
-import { startEmulatorOrg, type EmulatorOrg } from '../shared/emulatorOrg.js';
+import { startEmulatorOrg, type EmulatorOrg, makeTestProject } from '../shared/emulatorOrg.js';
 
 type ErrorWithActions = Error & { actions?: string[] };
 
@@ -144,9 +144,7 @@ describe('scopes per app kind', () => {
       ['ConnectedApp', 'mcp_api'],
     ] as const) {
       it(`${kind}: a file with ${scope} is refused before any file is written or anything is sent`, async () => {
-        const project = await mkdtemp(join(org.home, `scopes-${kind}-`));
-        await mkdir(join(project, 'force-app'));
-        await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+        const project = await makeTestProject(org.home, `scopes-${kind}-`);
         const file = join(org.home, `${kind}-app.json`);
         await writeFile(file, JSON.stringify({ name: `File_${kind.slice(0, 6)}`, scopes: ['api', scope, 'refresh_token'] }));
         org.emulator.clearRequests();

@@ -3,7 +3,7 @@
  * display's output read back as a definition, errors that name the file, the setting, the rule and the fix, the
  * layers preset < file < flags, every flag's way into both kinds' metadata, and the dry run against the emulator.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -32,7 +32,7 @@ import { readComponent } from '../../src/org/metadataReads.js';
 import { validateXmlDocument } from '../emulator/metadataSchema.js';
 import { certificateBody } from '../../src/util/pem.js';
 import { fullDefinition, PEM } from './appFixtures.js';
-import { startEmulatorOrg, type EmulatorOrg } from './emulatorOrg.js';
+import { startEmulatorOrg, type EmulatorOrg, makeTestProject } from './emulatorOrg.js';
 
 type ErrorWithActions = Error & { name: string; actions?: string[] };
 
@@ -430,9 +430,7 @@ describe('definitionFile', () => {
 
     before(async () => {
       org = await startEmulatorOrg();
-      project = await mkdtemp(join(org.home, 'dry-'));
-      await mkdir(join(project, 'force-app'));
-      await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+      project = await makeTestProject(org.home, 'dry-');
     });
     after(async () => org?.close());
 

@@ -3,7 +3,7 @@
  * Connection to it (JWT login with the emulator's bootstrap app, auth saved in a temp HOME so commands can use
  * --target-org), and helpers that put apps into the org through the Metadata API as the create commands do.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthInfo, Connection, ConfigAggregator, StateAggregator } from '@salesforce/core';
@@ -23,6 +23,14 @@ export type EmulatorOrg = {
 };
 
 const ENV_KEYS = ['HOME', 'SF_USE_GENERIC_UNIX_KEYCHAIN', 'SF_DISABLE_DNS_CHECK', 'SF_DISABLE_TELEMETRY'] as const;
+
+/** A new sfdx project folder (a force-app package directory, the default) in `parent`, named from `prefix`. */
+export async function makeTestProject(parent: string, prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(parent, prefix));
+  await mkdir(join(dir, 'force-app'), { recursive: true });
+  await writeFile(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+  return dir;
+}
 
 export async function startEmulatorOrg(): Promise<EmulatorOrg> {
   const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));

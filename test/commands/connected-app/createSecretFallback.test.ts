@@ -3,14 +3,13 @@
  * deploy and the write): the consumer secret, which Salesforce never shows again, is printed once with a warning in
  * the human summary, and is in the --json result; it is never silently dropped. A raw file error is worded.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import ConnectedAppCreate from '../../../src/commands/connected-app/create.js';
 import { SecretFile } from '../../../src/files/credentials.js';
-import { startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+import { startEmulatorOrg, type EmulatorOrg, makeTestProject } from '../../shared/emulatorOrg.js';
 
 describe('connected-app create: a secret file that fails after the app exists', function () {
   this.timeout(60_000);
@@ -22,9 +21,7 @@ describe('connected-app create: a secret file that fails after the app exists', 
 
   before(async () => {
     org = await startEmulatorOrg();
-    project = await mkdtemp(join(org.home, 'project-'));
-    await mkdir(join(project, 'force-app'), { recursive: true });
-    await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+    project = await makeTestProject(org.home, 'project-');
     process.chdir(project);
   });
   after(async () => {

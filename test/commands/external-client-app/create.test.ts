@@ -2,13 +2,12 @@
  * sf external-client-app create through Command.run, against the in-process emulator with a real saved auth, with
  * connected app creation blocked as in a current org.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import ExternalClientAppCreate from '../../../src/commands/external-client-app/create.js';
-import { startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+import { startEmulatorOrg, type EmulatorOrg, makeTestProject } from '../../shared/emulatorOrg.js';
 
 describe('external-client-app create', function () {
   this.timeout(60_000);
@@ -20,9 +19,7 @@ describe('external-client-app create', function () {
   before(async () => {
     org = await startEmulatorOrg();
     org.emulator.state.updateSettings({ allowConnectedAppCreation: false });
-    const project = await mkdtemp(join(org.home, 'project-'));
-    await mkdir(join(project, 'force-app'), { recursive: true });
-    await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+    const project = await makeTestProject(org.home, 'project-');
     process.chdir(project);
   });
   after(async () => {

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import EcaRotateCertificate from '../../../src/commands/external-client-app/rotate-certificate.js';
-import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+import { createExternalClientApp, definition, startEmulatorOrg, type EmulatorOrg, makeTestProject } from '../../shared/emulatorOrg.js';
 import { rotatedResult } from '../../shared/appFixtures.js';
 
 describe('external-client-app rotate-certificate', function () {
@@ -19,9 +19,7 @@ describe('external-client-app rotate-certificate', function () {
   before(async () => {
     org = await startEmulatorOrg();
     await createExternalClientApp(org.conn, definition('Cmd_Rotate', { consumerKey: 'CmdRotateKey12345' }));
-    project = await mkdtemp(join(tmpdir(), 'rotate-command-'));
-    await mkdir(join(project, 'force-app'));
-    await writeFile(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+    project = await makeTestProject(tmpdir(), 'rotate-command-');
     cwd = process.cwd();
     process.chdir(project);
   });

@@ -2,11 +2,9 @@
  * The Spring '26 connected-app creation block has no published wording (docs/salesforce-facts.md#f-ca-creation-block):
  * create must recognise it by meaning, whatever the org says, and only it.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { createApp, isCreationBlock, type CreateAppContext } from '../../../src/verbs/create/createApp.js';
-import { startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+import { startEmulatorOrg, type EmulatorOrg, makeTestProject } from '../../shared/emulatorOrg.js';
 
 const BLOCK_WORDINGS = [
   "You can't create a connected app. Create an external client app instead.",
@@ -47,9 +45,7 @@ describe('connected app creation block', function () {
     for (const [index, wording] of BLOCK_WORDINGS.slice(1).entries()) {
       it(`create says to make an External Client App (${index + 1}): ${wording}`, async () => {
         org.emulator.state.updateSettings({ allowConnectedAppCreation: false, connectedAppBlockMessage: wording });
-        const cwd = await mkdtemp(join(org.home, 'block-'));
-        await mkdir(join(cwd, 'force-app'), { recursive: true });
-        await writeFile(join(cwd, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+        const cwd = await makeTestProject(org.home, 'block-');
         const context: CreateAppContext = {
           kind: 'ConnectedApp',
           conn: org.conn,

@@ -2,14 +2,14 @@
  * A create that meets a fault, and its rerun: the fault is caused in the emulator (lost answers, 503s, a broken deploy
  * poll), and the test checks what the org, the key files and the project hold afterwards.
  */
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createApp, type CreateAppContext, type CreateAppResult } from '../../../src/verbs/create/createApp.js';
 import type { AppKind } from '../../../src/model/appModel.js';
 import { sameCertificate } from '../../../src/util/pem.js';
 import { generateKeyAndCertificate } from '../../../src/model/certificate.js';
-import { startEmulatorOrg, type EmulatorOrg } from '../../shared/emulatorOrg.js';
+import { startEmulatorOrg, type EmulatorOrg, makeTestProject } from '../../shared/emulatorOrg.js';
 
 type Failure = Error & { actions?: string[]; data?: { appInOrg?: string; rerunCommand?: string } };
 
@@ -32,9 +32,7 @@ describe('create after a fault, and its rerun', function () {
   afterEach(() => org.emulator.faults.clear());
 
   const project = async (): Promise<string> => {
-    const cwd = await mkdtemp(join(org.home, 'rerun-'));
-    await mkdir(join(cwd, 'force-app'), { recursive: true });
-    await writeFile(join(cwd, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }));
+    const cwd = await makeTestProject(org.home, 'rerun-');
     return cwd;
   };
   const contextFor = (kind: AppKind, cwd: string, name: string): CreateAppContext => ({
