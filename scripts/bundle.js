@@ -148,27 +148,14 @@ async function isCommonJs(file) {
   return true;
 }
 
-/** The module every rewritten one asks for its paths: found from the plugin's root (the folder with package.json). */
+/** The module every rewritten one asks for its paths, from the plugin's own pluginFiles (src/util/pluginFiles.ts). */
 function pathsModule() {
   const workers = Object.fromEntries(WORKERS.map(([key]) => [key, `workers/${key.replace(/\W/g, '-')}.cjs`]));
   return `
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-let root;
-function pluginRoot() {
-  if (root === undefined) {
-    let dir = dirname(fileURLToPath(import.meta.url));
-    while (!existsSync(join(dir, 'package.json'))) {
-      const up = dirname(dir);
-      if (up === dir) throw new Error('sf-plugin-oauth-apps: no package.json above ' + fileURLToPath(import.meta.url));
-      dir = up;
-    }
-    root = dir;
-  }
-  return root;
-}
-export const vendorFile = (path) => join(pluginRoot(), 'lib', 'vendor', ...path.split('/'));
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { vendorFile } from ${JSON.stringify(join(lib, 'util', 'pluginFiles.js'))};
+export { vendorFile };
 export const vendorUrl = (path) => pathToFileURL(vendorFile(path)).href;
 const workers = ${JSON.stringify(workers)};
 export function workerPaths() {
@@ -200,7 +187,7 @@ async function entryPoints() {
 // context, and oclif and core look at constructor names).
 const common = { bundle: true, platform: 'node', target: 'node22', logLevel: 'warning', legalComments: 'none', keepNames: true };
 
-/** Copies what the rewritten packages read at run time into lib/vendor/, and says what is missing. */
+/** Copies what the rewritten packages read at run time into lib/vendor/: package.json, messages/ and VENDOR_FILES. */
 async function writeVendor() {
   const vendor = join(out, 'vendor');
   const byPackage = new Map([...vendored].map(([dir, path]) => [path, dir]));

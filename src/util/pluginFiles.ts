@@ -35,8 +35,13 @@ export function pluginFile(path: string): string {
  */
 export function bundledFile(packageName: string, path: string): string | undefined {
   if (!fileURLToPath(import.meta.url).startsWith(join(pluginRoot(), 'lib') + sep)) return undefined;
-  const copy = join(pluginRoot(), 'lib', 'vendor', ...packageName.split('/'), ...path.split('/'));
+  const copy = vendorFile(`${packageName}/${path}`);
   return existsSync(copy) ? copy : undefined;
+}
+
+/** Where the bundle keeps a file under lib/vendor/ (a path with /); the bundled dependencies are pointed there. */
+export function vendorFile(path: string): string {
+  return join(pluginRoot(), 'lib', 'vendor', ...path.split('/'));
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { bundledFile, dependencyFile, pluginFile, pluginRoot } from '../../src/util/pluginFiles.js';
+import { bundledFile, dependencyFile, pluginFile, pluginRoot, vendorFile } from '../../src/util/pluginFiles.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -22,5 +22,11 @@ describe('pluginFiles', () => {
     const file = dependencyFile('@salesforce/source-deploy-retrieve', 'lib/src/registry/metadataRegistry.json');
     expect(file).to.include(`${sep}node_modules${sep}@salesforce${sep}source-deploy-retrieve${sep}`);
     expect(existsSync(file)).to.equal(true);
+  });
+
+  it("names where the bundle keeps a dependency's file: lib/vendor/<package>/<path>", () => {
+    expect(vendorFile('@salesforce/sf-plugins-core/messages/messages.md')).to.equal(
+      join(repoRoot, 'lib', 'vendor', '@salesforce', 'sf-plugins-core', 'messages', 'messages.md')
+    );
   });
 });
